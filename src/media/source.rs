@@ -1,0 +1,99 @@
+//! Random-access reading: the one way parsers get bytes.
+//!
+//! Parsers never see a whole file. They ask for the ranges they need, so a 2 GB video is
+//! inspected by reading its box headers and metadata only. [`CountingSource`] measures that.
+
+use super::MediaError;
+use std::cell::Cell;
+
+/// A file the core can read at any offset.
+pub trait ByteSource {
+    /// Total length in bytes.
+    fn len(&self) -> u64;
+    /// Reads up to `buf.len()` bytes at `offset`; fewer only at the end of the file.
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, MediaError>;
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reads exactly `len` bytes at `offset`, or fails with [`MediaError::Truncated`].
+    fn read_exact_at(&self, offset: u64, len: usize, what: &'static str) -> Result<Vec<u8>, MediaError> {
+        let end = offset.checked_add(len as u64).ok_or(MediaError::Truncated { what, offset })?;
+        if end > self.len() {
+            return Err(MediaError::Truncated { what, offset });
+        }
+        let mut buf = vec![0u8; len];
+        let mut done = 0;
+        while done < len {
+            let n = self.read_at(offset + done as u64, &mut buf[done..])?;
+            if n == 0 {
+                return Err(MediaError::Truncated { what, offset });
+            }
+            done += n;
+        }
+        Ok(buf)
+    }
+}
+
+impl ByteSource for [u8] {
+    fn len(&self) -> u64 {
+        <[u8]>::len(self) as u64
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, MediaError> {
+        let len = <[u8]>::len(self) as u64;
+        if offset >= len {
+            return Ok(0);
+        }
+        let start = offset as usize;
+        let n = buf.len().min(<[u8]>::len(self) - start);
+        buf[..n].copy_from_slice(&self[start..start + n]);
+        Ok(n)
+    }
+}
+
+impl ByteSource for Vec<u8> {
+    fn len(&self) -> u64 {
+        self.as_slice().len() as u64
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, MediaError> {
+        self.as_slice().read_at(offset, buf)
+    }
+}
+
+#[cfg(unix)]
+impl ByteSource for std::fs::File {
+    fn len(&self) -> u64 {
+        self.metadata().map(|m| m.len()).unwrap_or(0)
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, MediaError> {
+        std::os::unix::fs::FileExt::read_at(self, buf, offset).map_err(|e| MediaError::Io(e.to_string()))
+    }
+}
+
+/// Wraps a source and counts the bytes read through it (benchmarks and the "read only what is
+/// needed" tests).
+pub struct CountingSource<'a> {
+    inner: &'a dyn ByteSource,
+    read: Cell<u64>,
+}
+
+impl<'a> CountingSource<'a> {
+    pub fn new(inner: &'a dyn ByteSource) -> Self {
+        CountingSource { inner, read: Cell::new(0) }
+    }
+    pub fn bytes_read(&self) -> u64 {
+        self.read.get()
+    }
+}
+
+impl ByteSource for CountingSource<'_> {
+    fn len(&self) -> u64 {
+        self.inner.len()
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, MediaError> {
+        let n = self.inner.read_at(offset, buf)?;
+        self.read.set(self.read.get() + n as u64);
+        Ok(n)
+    }
+}

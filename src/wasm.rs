@@ -1,0 +1,115 @@
+//! The WebAssembly face of the core: the only module that knows about browsers.
+//!
+//! Each export converts JavaScript values to core types, calls the core, and converts the result
+//! back with `serde-wasm-bindgen`. Errors become JavaScript `Error`s with the core's message.
+//!
+//! Media functions read a `Blob` through `FileReaderSync`, which exists only in dedicated
+//! workers: the extension runs them in `extension/core/media-worker.js`.
+
+use crate::media::{self, ByteSource, MediaError, StripMode};
+use crate::policy::Policy;
+use crate::text::TextScanner;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The core's version (`Cargo.toml`), shown in the popup and sent with tickets.
+#[wasm_bindgen(js_name = coreVersion)]
+pub fn core_version() -> String {
+    crate::VERSION.to_string()
+}
+
+/// A policy compiled for one composer; `check` runs on every (debounced) change.
+#[wasm_bindgen]
+pub struct TextChecker {
+    scanner: TextScanner,
+    errors: JsValue,
+}
+
+#[wasm_bindgen]
+impl TextChecker {
+    /// `policy_json`: the effective policy document, or `undefined` for the shipped default.
+    /// `site`: the host name the post is written on (rules may apply to some sites only).
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy_json: Option<String>, site: Option<String>) -> Result<TextChecker, JsError> {
+        let (policy, errors) = match policy_json {
+            Some(json) => Policy::from_json(&json),
+            None => (Policy::default_policy(), Vec::new()),
+        };
+        let scanner = TextScanner::new(&policy, site.as_deref());
+        Ok(TextChecker { scanner, errors: to_js(&errors)? })
+    }
+
+    /// Policy errors found while compiling (each `{path, message}`); valid rules still apply.
+    #[wasm_bindgen(getter, js_name = policyErrors)]
+    pub fn policy_errors(&self) -> JsValue {
+        self.errors.clone()
+    }
+
+    /// The findings for `text`, with byte and UTF-16 spans and redacted previews.
+    pub fn check(&self, text: &str) -> Result<JsValue, JsError> {
+        to_js(&self.scanner.scan(text))
+    }
+}
+
+/// A `Blob` read synchronously, slice by slice (dedicated workers only).
+struct BlobSource {
+    blob: web_sys::Blob,
+    reader: web_sys::FileReaderSync,
+    len: u64,
+}
+
+impl BlobSource {
+    fn new(blob: web_sys::Blob) -> Result<BlobSource, JsError> {
+        let reader = web_sys::FileReaderSync::new()
+            .map_err(|_| JsError::new("FileReaderSync is unavailable: media inspection must run in a worker"))?;
+        let len = blob.size() as u64;
+        Ok(BlobSource { blob, reader, len })
+    }
+}
+
+impl ByteSource for BlobSource {
+    fn len(&self) -> u64 {
+        self.len
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, MediaError> {
+        if offset >= self.len || buf.is_empty() {
+            return Ok(0);
+        }
+        let end = (offset + buf.len() as u64).min(self.len);
+        let slice = self
+            .blob
+            .slice_with_f64_and_f64(offset as f64, end as f64)
+            .map_err(|_| MediaError::Io("could not slice the file".into()))?;
+        let data = self
+            .reader
+            .read_as_array_buffer(&slice)
+            .map_err(|_| MediaError::Io("the browser could not read the file".into()))?;
+        let array = js_sys::Uint8Array::new(&data);
+        let n = array.length() as usize;
+        array.copy_to(&mut buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Inspects a photo or video: format, location, identity, residual risks.
+#[wasm_bindgen(js_name = inspectBlob)]
+pub fn inspect_blob(blob: web_sys::Blob) -> Result<JsValue, JsError> {
+    let src = BlobSource::new(blob)?;
+    let report = media::inspect(&src).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&report)
+}
+
+/// Plans a lossless strip. Returns `{pieces: [{keep: {start, end}} | {insert: [bytes]}], removed, residual}`;
+/// `extension/core/apply-plan.js` turns it into a new `File` from slices of the original.
+#[wasm_bindgen(js_name = stripBlob)]
+pub fn strip_blob(blob: web_sys::Blob, mode: &str) -> Result<JsValue, JsError> {
+    let mode: StripMode = mode.parse().map_err(|e: String| JsError::new(&e))?;
+    let src = BlobSource::new(blob)?;
+    let plan = media::strip(&src, mode).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&plan)
+}
