@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every test: the core's (cargo test) and the end-to-end tests that drive the real extension
+# in real headless Chromium and Firefox ESR. Installs what is missing first, builds once, and the
+# browser tests share that build.
+source "$(dirname "$0")/lib.sh"
+ensure_all
+build_extension
+log "core tests (cargo test)"
+cargo test --quiet --all-targets
+log "end-to-end tests (Chromium, Firefox ESR)"
+node --test --test-concurrency=1 tests/e2e/
