@@ -74,7 +74,7 @@ build_extension() {
     local out="dist/$browser"
     rm -rf "$out" && mkdir -p "$out"
     cp manifest.json "$out/"
-    cp -r extension/_locales "$out/_locales"
+    node scripts/merge-locales.mjs extension/_locales "$out/_locales"
     cp -r extension "$out/extension"
     rm -rf "$out/extension/_locales"
     mkdir -p "$out/extension/core/pkg"

@@ -4,6 +4,8 @@
 // and the handshake that lets a framed core page trust the content script that framed it.
 // It keeps no state in globals: the Firefox event page and the Chromium worker both unload when idle.
 import init, { coreVersion } from '../core/pkg/safepost.js';
+import { policyHandlers } from './policy.js';
+import { ticketHandlers } from './tickets.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const STATUS_KEY = 'coreStatus';
@@ -68,8 +70,11 @@ const handlers = {
   },
 };
 
+// Each job's module adds its own message types: policy.* (policy.js), report.* (tickets.js).
+Object.assign(handlers, policyHandlers, ticketHandlers);
+
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
-  const handler = msg && handlers[msg.type];
+  const handler = msg && Object.hasOwn(handlers, msg.type) && handlers[msg.type];
   if (!handler) return false;
   handler(msg, sender).then(sendResponse, (err) => sendResponse({ ok: false, error: describe(err) }));
   return true; // answer asynchronously

@@ -1,15 +1,14 @@
-// Toolbar popup: a one-line status of SafePost's protection (and, later, reports to IT).
+// Toolbar popup: a one-line status of SafePost's protection (status.js) and reports to IT
+// (reports.js). Each section is its own module.
+import { showStatus } from './status.js';
+import { showReports } from './reports.js';
+
 const api = globalThis.browser ?? globalThis.chrome;
-const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
+export const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
 
 for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
 
-const statusLine = document.getElementById('status');
-const status = await api.runtime.sendMessage({ type: 'status.get' }).catch((err) => ({ ok: false, error: err.message }));
-if (status && status.ok) {
-  statusLine.dataset.state = 'ok';
-  statusLine.textContent = t('statusActive', [status.version]);
-} else {
-  statusLine.dataset.state = 'failed';
-  statusLine.textContent = t('statusCoreFailed', [(status && status.error) || 'unknown error']);
-}
+await Promise.all([
+  showStatus(document.getElementById('status'), { api, t }),
+  showReports(document.getElementById('reports'), { api, t }),
+]);
