@@ -10,6 +10,7 @@ import { Panel } from '../ui/panel.js';
 const api = globalThis.browser ?? globalThis.chrome;
 
 const wasmReady = init({ module_or_path: new URL('./pkg/safepost_bg.wasm', import.meta.url) });
+wasmReady.catch(() => {}); // handled in accept(): reported to the content script, never thrown
 
 let port = null;
 const checkers = new Map(); // site -> TextChecker
