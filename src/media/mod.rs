@@ -279,8 +279,12 @@ pub fn strip(src: &dyn ByteSource, mode: StripMode) -> Result<EditPlan, MediaErr
 // `inspect(src, format) -> Result<MediaReport, MediaError>` and
 // `strip(src, format, mode) -> Result<EditPlan, MediaError>`.
 pub mod exif;
+mod found;
+pub mod iptc;
 pub mod isobmff;
 pub mod xmp;
+
+pub use found::valid_coordinates;
 
 impl MediaReport {
     /// An empty report for `format`, filled in by the parsers.

@@ -52,6 +52,15 @@ impl ByteSource for [u8] {
     }
 }
 
+impl ByteSource for &[u8] {
+    fn len(&self) -> u64 {
+        <[u8]>::len(self) as u64
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, MediaError> {
+        (**self).read_at(offset, buf)
+    }
+}
+
 impl ByteSource for Vec<u8> {
     fn len(&self) -> u64 {
         self.as_slice().len() as u64
