@@ -56,6 +56,20 @@ impl TextChecker {
     }
 }
 
+/// Validates a policy document: every error with its place (`[{path, message}]`); empty when valid.
+/// The extension runs it on managed and user policy so the options page can show what is wrong.
+#[wasm_bindgen(js_name = policyCheck)]
+pub fn policy_check(policy_json: &str) -> Result<JsValue, JsError> {
+    let (_, errors) = Policy::from_json(policy_json);
+    to_js(&errors)
+}
+
+/// The shipped default policy document (JSON text), the first layer of the effective policy.
+#[wasm_bindgen(js_name = defaultPolicyJson)]
+pub fn default_policy_json() -> String {
+    crate::policy::DEFAULT_POLICY_JSON.to_string()
+}
+
 /// A `Blob` read synchronously, slice by slice (dedicated workers only).
 struct BlobSource {
     blob: web_sys::Blob,
