@@ -58,7 +58,7 @@ ensure_all() {
 }
 
 # Builds the wasm core and assembles dist/chrome, dist/firefox and their packages.
-build_extension() {
+build_wasm() {
   log "building the core (release wasm)"
   cargo build --quiet --release --target wasm32-unknown-unknown --lib
   local pkg="target/pkg"
@@ -69,6 +69,16 @@ build_extension() {
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$pkg/safepost_bg.wasm" -o "$pkg/safepost_bg.wasm"
+}
+
+build_extension() {
+  local pkg="target/pkg"
+  # SAFEPOST_REUSE_WASM=1 re-packages the extension around the last built core (for JavaScript work).
+  if [ "${SAFEPOST_REUSE_WASM:-}" = 1 ] && [ -f "$pkg/safepost_bg.wasm" ]; then
+    log "reusing the core built earlier ($pkg)"
+  else
+    build_wasm
+  fi
 
   for browser in chrome firefox; do
     local out="dist/$browser"
