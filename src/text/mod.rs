@@ -1,17 +1,30 @@
 //! The text policy engine: checks a post against the policy while it is written.
 //!
-//! (Foundation placeholder with a single card-number detector: the text-policy issue replaces it
-//! with validated detectors, company rules and the single-pass matcher.)
+//! [`TextScanner::new`] compiles a policy once per composer (and site); [`TextScanner::scan`]
+//! runs on every keystroke. A scan normalises the post ([`normalize`]), runs every pattern in one
+//! pass ([`matcher`]), validates built-in candidates ([`detectors`]), applies exceptions and
+//! maps every finding back to the original text's byte and UTF-16 offsets, with a redacted
+//! preview ([`redact`]).
 
-use crate::policy::Policy;
+pub mod detectors;
+pub mod matcher;
+pub mod normalize;
+pub mod redact;
+
+use crate::policy::{Category, Policy, Rule, RuleKind, Severity};
+use detectors::Redaction;
+use matcher::{KeywordSet, PatternSet};
+use normalize::{fold_term, View};
+use regex::Regex;
 use serde::Serialize;
 
-/// One thing in a post that the policy flags.
+/// One thing in a post that the policy flags. Offsets are into the original text: `start..end`
+/// in UTF-8 bytes, `start_utf16..end_utf16` in UTF-16 code units (what the browser needs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub rule: String,
-    pub category: String,
-    pub severity: String,
+    pub category: Category,
+    pub severity: Severity,
     pub message: String,
     pub link: Option<String>,
     pub start: usize,
@@ -21,66 +34,324 @@ pub struct Finding {
     pub preview: String,
 }
 
+/// What a pattern in the set stands for.
+#[derive(Clone, Copy, Debug)]
+enum SetTarget {
+    Detector(usize),
+    Rule(usize),
+}
+
+/// What a keyword in the automaton stands for.
+#[derive(Clone, Copy, Debug)]
+enum KeywordTarget {
+    Rule(usize),
+    Exception(usize),
+    Brand,
+    Tag,
+}
+
+struct CompiledRule {
+    rule: Rule,
+    exact: Option<Regex>,
+}
+
+/// A finding before offsets and preview: an original byte span and who found it.
+struct Raw {
+    start: usize,
+    end: usize,
+    source: Source,
+    test_data: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Source {
+    Detector(usize),
+    Rule(usize),
+    Disclosure,
+}
+
 /// A policy compiled for fast repeated checks (one per composer, reused on every keystroke).
 pub struct TextScanner {
-    _policy: Policy,
+    /// Per detector (in `detectors::all()` order): its own severity when enabled.
+    detector_severity: Vec<Option<Severity>>,
+    /// Per detector: the `builtin` rules that use it.
+    builtin_rules: Vec<Vec<usize>>,
+    rules: Vec<CompiledRule>,
+    set: PatternSet,
+    set_targets: Vec<SetTarget>,
+    keywords: KeywordSet<KeywordTarget>,
+    disclosure: Option<crate::policy::Disclosure>,
+    needs_keyword_view: bool,
 }
 
 impl TextScanner {
-    pub fn new(policy: &Policy, _site: Option<&str>) -> TextScanner {
-        TextScanner { _policy: policy.clone() }
-    }
-
-    pub fn scan(&self, text: &str) -> Vec<Finding> {
-        let mut out = Vec::new();
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i].is_ascii_digit() {
-                let start = i;
-                let mut digits = Vec::new();
-                let mut end = i;
-                while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b' ' || bytes[i] == b'-') {
-                    if bytes[i].is_ascii_digit() {
-                        digits.push(bytes[i] - b'0');
-                        end = i + 1;
+    /// Compiles `policy` for posts written on `site` (`None`: unknown, every rule applies).
+    pub fn new(policy: &Policy, site: Option<&str>) -> TextScanner {
+        let all = detectors::all();
+        let detector_severity: Vec<Option<Severity>> = all
+            .iter()
+            .map(|d| {
+                let s = policy.detector(d.id);
+                s.enabled.then_some(s.severity)
+            })
+            .collect();
+        let mut builtin_rules = vec![Vec::new(); all.len()];
+        let mut rules = Vec::new();
+        let mut kw_terms: Vec<(String, KeywordTarget)> = Vec::new();
+        for rule in policy.rules.iter().filter(|r| r.enabled && r.applies_to(site)) {
+            let idx = rules.len();
+            let mut exact = None;
+            match &rule.kind {
+                RuleKind::Keywords { terms } => {
+                    kw_terms.extend(terms.iter().map(|t| (fold_term(t), KeywordTarget::Rule(idx))));
+                }
+                RuleKind::Regex { pattern } => {
+                    exact = matcher::compile_exact(pattern);
+                    if exact.is_none() {
+                        continue; // reported by policy validation; never panics the scan
                     }
-                    i += 1;
                 }
-                if (13..=19).contains(&digits.len()) && luhn(&digits) {
-                    let utf16 = |b: usize| text[..b].encode_utf16().count();
-                    out.push(Finding {
-                        rule: "credit_card".into(),
-                        category: "personal_data".into(),
-                        severity: "block".into(),
-                        message: "This looks like a payment card number.".into(),
-                        link: None,
-                        start,
-                        end,
-                        start_utf16: utf16(start),
-                        end_utf16: utf16(end),
-                        preview: "•••• •••• •••• ••••".into(),
-                    });
-                }
-            } else {
-                i += 1;
+                RuleKind::Builtin { builtin } => match detectors::index_of(builtin) {
+                    Some(d) => builtin_rules[d].push(idx),
+                    None => continue,
+                },
+            }
+            kw_terms.extend(rule.exceptions.terms.iter().map(|t| (fold_term(t), KeywordTarget::Exception(idx))));
+            rules.push(CompiledRule { rule: rule.clone(), exact });
+        }
+        kw_terms.retain(|(t, _)| !t.is_empty());
+
+        let disclosure = (!policy.disclosure.brands.is_empty() && !policy.disclosure.tags.is_empty())
+            .then(|| policy.disclosure.clone());
+        if let Some(d) = &disclosure {
+            kw_terms.extend(d.brands.iter().map(|b| (fold_term(b), KeywordTarget::Brand)));
+            kw_terms.extend(d.tags.iter().map(|t| (fold_term(t), KeywordTarget::Tag)));
+        }
+
+        let mut patterns = Vec::new();
+        let mut set_targets = Vec::new();
+        for (i, d) in all.iter().enumerate() {
+            if detector_severity[i].is_some() || !builtin_rules[i].is_empty() {
+                patterns.push(d.pattern.to_string());
+                set_targets.push(SetTarget::Detector(i));
             }
         }
-        out
+        for (i, r) in rules.iter().enumerate() {
+            if let RuleKind::Regex { pattern } = &r.rule.kind {
+                if let Some(p) = matcher::relaxed(pattern) {
+                    patterns.push(p);
+                    set_targets.push(SetTarget::Rule(i));
+                }
+            }
+        }
+        let needs_keyword_view = !kw_terms.is_empty();
+        TextScanner {
+            detector_severity,
+            builtin_rules,
+            rules,
+            set: PatternSet::new(&patterns),
+            set_targets,
+            keywords: KeywordSet::new(kw_terms),
+            disclosure,
+            needs_keyword_view,
+        }
+    }
+
+    /// The findings for `text`, ordered by position.
+    pub fn scan(&self, text: &str) -> Vec<Finding> {
+        let view = View::matching(text);
+        let mut raws: Vec<Raw> = Vec::new();
+        // Exception spans per rule, in original offsets.
+        let mut exceptions: Vec<(usize, usize, usize)> = Vec::new();
+        let mut brands: Vec<(usize, usize)> = Vec::new();
+        let mut has_tag = false;
+
+        if self.needs_keyword_view {
+            let kv = View::keywords(&view);
+            self.keywords.find(&kv.text, |target, s, e| {
+                let (os, oe) = kv.original_span(s, e);
+                match target {
+                    KeywordTarget::Rule(r) => raws.push(Raw { start: os, end: oe, source: Source::Rule(r), test_data: false }),
+                    KeywordTarget::Exception(r) => exceptions.push((r, os, oe)),
+                    KeywordTarget::Brand => brands.push((os, oe)),
+                    KeywordTarget::Tag => has_tag = true,
+                }
+            });
+        }
+
+        let mut detector_raws: Vec<Raw> = Vec::new();
+        for idx in self.set.matches(&view.text) {
+            match self.set_targets.get(idx) {
+                Some(&SetTarget::Detector(d)) => {
+                    for hit in detectors::run(d, &view.text) {
+                        let (os, oe) = view.original_span(hit.start, hit.end);
+                        let mut claimed = false;
+                        for &r in &self.builtin_rules[d] {
+                            claimed = true;
+                            raws.push(Raw { start: os, end: oe, source: Source::Rule(r), test_data: hit.test_data });
+                        }
+                        if !claimed && self.detector_severity[d].is_some() {
+                            detector_raws.push(Raw { start: os, end: oe, source: Source::Detector(d), test_data: hit.test_data });
+                        }
+                    }
+                }
+                Some(&SetTarget::Rule(r)) => {
+                    if let Some(re) = self.rules.get(r).and_then(|c| c.exact.as_ref()) {
+                        for m in re.find_iter(&view.text) {
+                            if m.start() == m.end() {
+                                continue;
+                            }
+                            let (os, oe) = view.original_span(m.start(), m.end());
+                            raws.push(Raw { start: os, end: oe, source: Source::Rule(r), test_data: false });
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+
+        // Overlapping built-in findings: the detector listed first wins (a key block holds
+        // base64 that looks like other things; a map link holds coordinates).
+        detector_raws.sort_by_key(|r| (match r.source { Source::Detector(d) => d, _ => usize::MAX }, r.start));
+        let mut kept: Vec<Raw> = Vec::new();
+        for r in detector_raws {
+            if !kept.iter().any(|k| k.start < r.end && r.start < k.end) {
+                kept.push(r);
+            }
+        }
+        raws.extend(kept);
+
+        // Exceptions: allowed terms around a match, allowed e-mail domains.
+        raws.retain(|r| match r.source {
+            Source::Rule(i) => !self.excepted(i, r, text, &exceptions),
+            _ => true,
+        });
+
+        if let (Some(d), Some(&(s, e))) = (&self.disclosure, brands.first()) {
+            if !has_tag {
+                let _ = d;
+                raws.push(Raw { start: s, end: e, source: Source::Disclosure, test_data: false });
+            }
+        }
+
+        raws.sort_by_key(|r| (r.start, r.end));
+        raws.dedup_by(|a, b| a.start == b.start && a.end == b.end && same_source(a.source, b.source));
+        self.findings(text, raws)
+    }
+
+    fn excepted(&self, rule: usize, r: &Raw, text: &str, exceptions: &[(usize, usize, usize)]) -> bool {
+        if exceptions.iter().any(|&(i, s, e)| i == rule && s <= r.start && r.end <= e) {
+            return true;
+        }
+        let Some(c) = self.rules.get(rule) else { return false };
+        let domains = &c.rule.exceptions.email_domains;
+        if domains.is_empty() {
+            return false;
+        }
+        let matched = text.get(r.start..r.end).unwrap_or("");
+        match matched.rsplit_once('@') {
+            Some((_, domain)) => {
+                let domain = domain.to_ascii_lowercase();
+                domains.iter().any(|d| crate::policy::host_matches(&domain, d))
+            }
+            None => false,
+        }
+    }
+
+    fn findings(&self, text: &str, raws: Vec<Raw>) -> Vec<Finding> {
+        let mut positions: Vec<usize> = raws.iter().flat_map(|r| [r.start, r.end]).collect();
+        positions.sort_unstable();
+        positions.dedup();
+        let utf16 = utf16_offsets(text, &positions);
+        let at = |b: usize| positions.binary_search(&b).ok().and_then(|i| utf16.get(i).copied()).unwrap_or(0);
+        raws.into_iter()
+            .filter_map(|r| {
+                let original = text.get(r.start..r.end)?;
+                let (rule, category, severity, message, link, preview) = match r.source {
+                    Source::Detector(d) => {
+                        let det = detectors::all().get(d)?;
+                        let sev = self.detector_severity.get(d).copied().flatten()?;
+                        let (sev, msg) = if r.test_data {
+                            (sev.lowered(), format!("{} (a well-known test value)", det.message))
+                        } else {
+                            (sev, det.message.to_string())
+                        };
+                        (det.id.to_string(), det.category, sev, msg, None, redact::preview(det.redaction, original))
+                    }
+                    Source::Rule(i) => {
+                        let c = self.rules.get(i)?;
+                        let rule = &c.rule;
+                        let (sev, preview) = match &rule.kind {
+                            RuleKind::Builtin { builtin } => {
+                                let style = detectors::get(builtin).map_or(Redaction::Secret, |d| d.redaction);
+                                let sev = if r.test_data { rule.severity.lowered() } else { rule.severity };
+                                (sev, redact::preview(style, original))
+                            }
+                            RuleKind::Keywords { .. } => (rule.severity, redact::plain(original)),
+                            RuleKind::Regex { .. } => (rule.severity, redact::partial(original)),
+                        };
+                        (rule.id.clone(), rule.category, sev, rule.message.clone(), rule.link.clone(), preview)
+                    }
+                    Source::Disclosure => {
+                        let d = self.disclosure.as_ref()?;
+                        let message = format!("{} Add one of: {}.", d.message, d.tags.join(", "));
+                        ("disclosure".to_string(), Category::Disclosure, d.severity, message, d.link.clone(), redact::plain(original))
+                    }
+                };
+                Some(Finding {
+                    rule,
+                    category,
+                    severity,
+                    message,
+                    link,
+                    start: r.start,
+                    end: r.end,
+                    start_utf16: at(r.start),
+                    end_utf16: at(r.end),
+                    preview,
+                })
+            })
+            .collect()
     }
 }
 
-fn luhn(digits: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (k, &d) in digits.iter().rev().enumerate() {
-        let mut d = d as u32;
-        if k % 2 == 1 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
+fn same_source(a: Source, b: Source) -> bool {
+    match (a, b) {
+        (Source::Detector(x), Source::Detector(y)) | (Source::Rule(x), Source::Rule(y)) => x == y,
+        (Source::Disclosure, Source::Disclosure) => true,
+        _ => false,
     }
-    sum % 10 == 0
+}
+
+/// UTF-16 offsets of sorted byte `positions` (each on a char boundary), in one walk.
+fn utf16_offsets(text: &str, positions: &[usize]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(positions.len());
+    let mut units = 0;
+    let mut byte = 0;
+    let mut chars = text.char_indices().peekable();
+    for &p in positions {
+        while let Some(&(i, c)) = chars.peek() {
+            if i >= p {
+                break;
+            }
+            units += c.len_utf16();
+            byte = i + c.len_utf8();
+            chars.next();
+        }
+        let _ = byte;
+        out.push(units);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_offsets_count_surrogate_pairs() {
+        let t = "a🚀b é";
+        let pos = [0, 1, 5, 6, 7, 9];
+        assert_eq!(utf16_offsets(t, &pos), [0, 1, 3, 4, 5, 6]);
+    }
 }

@@ -1,0 +1,311 @@
+//! Credentials: provider tokens with documented formats, private key blocks, JWTs, and a generic
+//! "keyword = high-entropy value" rule in the style of gitleaks.
+//!
+//! Examples and placeholders (`AKIAIOSFODNN7EXAMPLE`, `ghp_xxxx…`, `password: <your password>`)
+//! and hashes (hex digests, UUIDs) are not reported: a post about *how* to configure something is
+//! not a leak.
+
+use super::{char_at, char_before, entropy, looks_like_placeholder, Detector, Hit, Redaction};
+use crate::policy::Category;
+use regex::Regex;
+
+pub const PRIVATE_KEY: Detector = Detector {
+    id: "private_key",
+    category: Category::Credential,
+    redaction: Redaction::KeyBlock,
+    pattern: r"-----BEGIN[ A-Z0-9]{0,20} PRIVATE KEY(?: BLOCK)?-----",
+    validate: private_keys,
+    message: "This is a private key: anyone who has it can act as its owner.",
+};
+
+pub const JWT: Detector = Detector {
+    id: "jwt",
+    category: Category::Credential,
+    redaction: Redaction::Secret,
+    pattern: r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*",
+    validate: jwts,
+    message: "This is a JSON Web Token: it can give access to an account or service.",
+};
+
+pub const AWS_ACCESS_KEY: Detector = Detector {
+    id: "aws_access_key",
+    category: Category::Credential,
+    redaction: Redaction::Secret,
+    pattern: r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}",
+    validate: aws_keys,
+    message: "This is an AWS access key id.",
+};
+
+pub const GITHUB_TOKEN: Detector = Detector {
+    id: "github_token",
+    category: Category::Credential,
+    redaction: Redaction::Secret,
+    pattern: r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+    validate: bounded_tokens,
+    message: "This is a GitHub token.",
+};
+
+pub const SLACK_TOKEN: Detector = Detector {
+    id: "slack_token",
+    category: Category::Credential,
+    redaction: Redaction::Secret,
+    pattern: r"xox[abposre]-[0-9A-Za-z-]{10,250}|https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}",
+    validate: slack_tokens,
+    message: "This is a Slack token or webhook URL.",
+};
+
+pub const GOOGLE_API_KEY: Detector = Detector {
+    id: "google_api_key",
+    category: Category::Credential,
+    redaction: Redaction::Secret,
+    pattern: r"AIza[0-9A-Za-z_-]{35}",
+    validate: bounded_tokens,
+    message: "This is a Google API key.",
+};
+
+pub const STRIPE_KEY: Detector = Detector {
+    id: "stripe_key",
+    category: Category::Credential,
+    redaction: Redaction::Secret,
+    pattern: r"(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,99}",
+    validate: stripe_keys,
+    message: "This is a Stripe secret key.",
+};
+
+pub const GENERIC_SECRET: Detector = Detector {
+    id: "generic_secret",
+    category: Category::Credential,
+    redaction: Redaction::Secret,
+    pattern: concat!(
+        r"(?i:password|passwd|pwd|passcode|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)",
+        r"[A-Za-z0-9_.-]{0,20}[\x22']?[ \t]{0,3}(?::=|=>|->|=|:)[ \t]{0,3}[\x22'`]?[^\s\x22'`,;]{6,150}"
+    ),
+    validate: generic_secrets,
+    message: "This looks like a password or secret key.",
+};
+
+/// Not glued to letters or digits on either side.
+fn alnum_bounded(text: &str, start: usize, end: usize) -> bool {
+    !char_before(text, start).is_some_and(|c| c.is_ascii_alphanumeric())
+        && !char_at(text, end).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn private_keys(text: &str, re: &Regex) -> Vec<Hit> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for m in re.find_iter(text) {
+        if m.start() < from {
+            continue;
+        }
+        // The block ends at its END line; a pasted fragment without one still counts.
+        let rest = &text[m.end()..];
+        let end = match rest.find("-----END") {
+            Some(i) => {
+                let tail = &rest[i + 8..];
+                let close = tail.find("-----").map_or(tail.len(), |j| j + 5);
+                m.end() + i + 8 + close
+            }
+            None => text.len(),
+        };
+        // A header with nothing key-like after it is a post about keys, not a key.
+        let body: String = text[m.end()..end].chars().filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/').collect();
+        if body.len() < 40 && !text[m.end()..end].contains("-----END") {
+            continue;
+        }
+        out.push(Hit::new(m.start(), end));
+        from = end;
+    }
+    out
+}
+
+fn base64url_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for b in s.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn jwts(text: &str, re: &Regex) -> Vec<Hit> {
+    re.find_iter(text)
+        .filter(|m| alnum_bounded(text, m.start(), m.end()))
+        .filter(|m| {
+            // The header must decode to a JSON object that names an algorithm or a type.
+            let header = m.as_str().split('.').next().unwrap_or("");
+            base64url_decode(header).is_some_and(|h| {
+                let h = String::from_utf8_lossy(&h);
+                h.trim_start().starts_with('{') && (h.contains("\"alg\"") || h.contains("\"typ\""))
+            })
+        })
+        .map(|m| Hit::new(m.start(), m.end()))
+        .collect()
+}
+
+fn aws_keys(text: &str, re: &Regex) -> Vec<Hit> {
+    re.find_iter(text)
+        .filter(|m| alnum_bounded(text, m.start(), m.end()))
+        .filter(|m| !m.as_str().ends_with("EXAMPLE") && !looks_like_placeholder(&m.as_str()[4..]))
+        .map(|m| Hit::new(m.start(), m.end()))
+        .collect()
+}
+
+fn bounded_tokens(text: &str, re: &Regex) -> Vec<Hit> {
+    re.find_iter(text)
+        .filter(|m| alnum_bounded(text, m.start(), m.end()))
+        .filter(|m| {
+            let body = m.as_str().split_once('_').map_or(m.as_str(), |(_, b)| b);
+            let body = body.strip_prefix("pat_").unwrap_or(body);
+            !looks_like_placeholder(body) && entropy(body) > 3.0
+        })
+        .map(|m| Hit::new(m.start(), m.end()))
+        .collect()
+}
+
+fn slack_tokens(text: &str, re: &Regex) -> Vec<Hit> {
+    re.find_iter(text)
+        .filter(|m| !char_before(text, m.start()).is_some_and(|c| c.is_ascii_alphanumeric()))
+        .filter(|m| {
+            let s = m.as_str();
+            if s.starts_with("https://") {
+                return !looks_like_placeholder(s.rsplit('/').next().unwrap_or(""));
+            }
+            // Real tokens carry a long numeric team or user id.
+            s.split('-').skip(1).any(|p| p.len() >= 8 && p.bytes().all(|b| b.is_ascii_digit())) && !looks_like_placeholder(&s[5..])
+        })
+        .map(|m| Hit::new(m.start(), m.end()))
+        .collect()
+}
+
+fn stripe_keys(text: &str, re: &Regex) -> Vec<Hit> {
+    re.find_iter(text)
+        .filter(|m| alnum_bounded(text, m.start(), m.end()))
+        .filter(|m| !looks_like_placeholder(&m.as_str()[8..]))
+        .map(|m| Hit { start: m.start(), end: m.end(), test_data: m.as_str()[3..].starts_with("test_") })
+        .collect()
+}
+
+/// Hex digests and UUIDs: identifiers people post on purpose (commit ids, checksums).
+fn looks_like_hash(v: &str) -> bool {
+    let hex = v.bytes().all(|b| b.is_ascii_hexdigit());
+    if hex && matches!(v.len(), 7..=12 | 32 | 40 | 56 | 64 | 96 | 128) {
+        return true;
+    }
+    let parts: Vec<&str> = v.split('-').collect();
+    if parts.len() == 5 && [8, 4, 4, 4, 12].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit())) {
+        return true;
+    }
+    ["sha256:", "sha1:", "md5:", "sha512:"].iter().any(|p| v.to_ascii_lowercase().starts_with(p))
+}
+
+fn char_classes(v: &str) -> usize {
+    let lower = v.bytes().any(|b| b.is_ascii_lowercase()) as usize;
+    let upper = v.bytes().any(|b| b.is_ascii_uppercase()) as usize;
+    let digit = v.bytes().any(|b| b.is_ascii_digit()) as usize;
+    let other = v.bytes().any(|b| !b.is_ascii_alphanumeric()) as usize;
+    lower + upper + digit + other
+}
+
+fn generic_secrets(text: &str, re: &Regex) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for m in re.find_iter(text) {
+        if char_before(text, m.start()).is_some_and(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let s = m.as_str();
+        // The value: after the assignment operator, without quotes and trailing punctuation.
+        let Some(op) = s.find([':', '=', '>']) else { continue };
+        let after = &s[op..];
+        let skip = after.find(|c: char| !matches!(c, ':' | '=' | '>' | '-' | ' ' | '\t' | '"' | '\'' | '`')).unwrap_or(after.len());
+        let value_start = m.start() + op + skip;
+        let value = text[value_start..m.end()].trim_end_matches(['.', ')', '!', '?', ']', '}']);
+        let value_end = value_start + value.len();
+        let key = s[..op].to_ascii_lowercase();
+        let is_password = key.contains("pass") || key.contains("pwd");
+        if value.len() < 6 || looks_like_placeholder(value) || looks_like_hash(value) {
+            continue;
+        }
+        if value.contains("://") || value.starts_with("process.env") || value.starts_with('$') || value.starts_with('%') {
+            continue;
+        }
+        let e = entropy(value);
+        let ok = if is_password {
+            value.len() >= 6 && char_classes(value) >= 2 && e >= 2.5
+        } else {
+            value.len() >= 12 && char_classes(value) >= 2 && e >= 3.5
+        };
+        if ok {
+            out.push(Hit::new(value_start, value_end));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(d: &Detector, text: &str) -> Vec<String> {
+        let re = Regex::new(d.pattern).unwrap();
+        (d.validate)(text, &re).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
+    }
+
+    #[test]
+    fn provider_tokens() {
+        assert_eq!(run(&AWS_ACCESS_KEY, "key AKIACVGMDWBMK5F2FJ6I ok"), ["AKIACVGMDWBMK5F2FJ6I"]);
+        assert!(run(&AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE").is_empty(), "AWS documentation example");
+        assert!(run(&AWS_ACCESS_KEY, "XAKIACVGMDWBMK5F2FJ6I").is_empty());
+        assert_eq!(run(&GITHUB_TOKEN, "token ghs_9LkvO4QK7rkDWIdCURd8eHYOuxEra2gApQqB").len(), 1);
+        assert!(run(&GITHUB_TOKEN, "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").is_empty());
+        assert_eq!(run(&SLACK_TOKEN, "slack xoxb-50201375280-780911423056-PozNz517VH8SlHLONAZX14Rp #x").len(), 1);
+        assert!(run(&SLACK_TOKEN, "xoxb-your-token-here").is_empty());
+        assert_eq!(run(&GOOGLE_API_KEY, "gkey AIzaZ5hNFlBySOMEb3MWTY_HJUB7WL8ykbeiDuH ok").len(), 1);
+        assert!(run(&GOOGLE_API_KEY, "AIzaZ5hNFlBySOMEb3MWTY_HJUB7WL8ykbeiDuHX").is_empty(), "too long");
+        let t = "stripe sk_live_wOi5mUg7LyvTEbPHfouTxdY7 and sk_test_4eC39HqLyjWDarjtT1zdp7dc";
+        let re = Regex::new(STRIPE_KEY.pattern).unwrap();
+        let hits = stripe_keys(t, &re);
+        assert_eq!(hits.len(), 2);
+        assert!(!hits[0].test_data && hits[1].test_data);
+        assert!(run(&STRIPE_KEY, "pk_live_wOi5mUg7LyvTEbPHfouTxdY7").is_empty(), "publishable keys are public");
+    }
+
+    #[test]
+    fn key_blocks_and_jwts() {
+        let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----";
+        assert_eq!(run(&PRIVATE_KEY, &format!("here {key} bye")), [key]);
+        assert!(run(&PRIVATE_KEY, "paste your -----BEGIN RSA PRIVATE KEY----- here").is_empty());
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        assert_eq!(run(&JWT, &format!("jwt {jwt}")), [jwt]);
+        assert!(run(&JWT, "eyJub3RhIjoiand0In0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc").is_empty(), "header names no alg");
+    }
+
+    #[test]
+    fn generic_secret_quiet_on_placeholders_and_hashes() {
+        assert_eq!(run(&GENERIC_SECRET, "db_password = \"Tr0ub4dor&3x\""), ["Tr0ub4dor&3x"]);
+        assert_eq!(run(&GENERIC_SECRET, "API_KEY: q8Z2xP0vLm4RtY7wK1sD"), ["q8Z2xP0vLm4RtY7wK1sD"]);
+        for quiet in [
+            "password: <your password>", "api_key = YOUR_API_KEY_HERE", "token: xxxxxxxxxxxxxxxx",
+            "secret = d41d8cd98f00b204e9800998ecf8427e", "token: 123e4567-e89b-12d3-a456-426614174000",
+            "password = ${DB_PASSWORD}", "token: sha256:9f86d081884c7d659a2feaa0c55ad015", "passwords: remember them",
+            "secret: tomorrow", "api_key = process.env.API_KEY",
+        ] {
+            assert!(run(&GENERIC_SECRET, quiet).is_empty(), "{quiet}: {:?}", run(&GENERIC_SECRET, quiet));
+        }
+    }
+}
