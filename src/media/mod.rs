@@ -11,7 +11,7 @@
 
 mod source;
 
-pub use source::{ByteSource, CountingSource};
+pub use source::{ByteSource, CountingSource, PlanSource};
 
 use serde::Serialize;
 use std::fmt;
@@ -264,15 +264,79 @@ impl Format {
 
 /// Inspects an upload: its format, location, identity and what cannot be removed.
 pub fn inspect(src: &dyn ByteSource) -> Result<MediaReport, MediaError> {
-    let format = sniff(src)?;
-    Err(MediaError::CannotStrip(format!("{format} inspection is not implemented yet")))
+    let counting = CountingSource::new(src);
+    let format = sniff(&counting)?;
+    let mut report = match format {
+        Format::Jpeg => jpeg::inspect(&counting, format)?,
+        Format::Png => png::inspect(&counting, format)?,
+        Format::Webp => webp::inspect(&counting, format)?,
+        Format::Gif => gif::inspect(&counting, format)?,
+        Format::Tiff | Format::Dng => tiff::inspect(&counting, format)?,
+        Format::Heic | Format::Heif | Format::Avif | Format::Mp4 | Format::Mov | Format::ThreeGp => {
+            isobmff::inspect(&counting, format)?
+        }
+    };
+    report.bytes_read = counting.bytes_read();
+    Ok(report)
 }
 
 /// Plans a lossless strip of `mode` from an upload.
+///
+/// For still images the plan is checked before it is returned: its result is inspected again,
+/// and if any location (or, in identifying mode, serial number or owner name) is still found,
+/// the strip fails with [`MediaError::CannotStrip`] instead of pretending.
 pub fn strip(src: &dyn ByteSource, mode: StripMode) -> Result<EditPlan, MediaError> {
     let format = sniff(src)?;
-    let _ = mode;
-    Err(MediaError::CannotStrip(format!("{format} stripping is not implemented yet")))
+    let plan = match format {
+        Format::Jpeg => jpeg::strip(src, format, mode)?,
+        Format::Png => png::strip(src, format, mode)?,
+        Format::Webp => webp::strip(src, format, mode)?,
+        Format::Gif => gif::strip(src, format, mode)?,
+        Format::Tiff | Format::Dng => tiff::strip(src, format, mode)?,
+        Format::Heic | Format::Heif | Format::Avif | Format::Mp4 | Format::Mov | Format::ThreeGp => {
+            return isobmff::strip(src, format, mode)
+        }
+    };
+    verify(src, &plan, mode)?;
+    Ok(plan)
+}
+
+/// Inspects what `plan` produces and fails if `mode`'s metadata is still there.
+fn verify(src: &dyn ByteSource, plan: &EditPlan, mode: StripMode) -> Result<(), MediaError> {
+    let out = PlanSource::new(src, plan);
+    let after = inspect(&out).map_err(|e| MediaError::CannotStrip(format!("the cleaned file would be unreadable ({e})")))?;
+    if let Some(loc) = &after.location {
+        return Err(MediaError::CannotStrip(format!("location would remain in {}", loc.sources.join(", "))));
+    }
+    if mode == StripMode::Identifying {
+        let left: Vec<&String> = after.identity.serial_numbers.iter().chain(&after.identity.owner_names).collect();
+        if !left.is_empty() {
+            let names: Vec<&str> = left.iter().map(|s| s.split(':').next().unwrap_or("")).collect();
+            return Err(MediaError::CannotStrip(format!("identifying tags would remain ({})", names.join(", "))));
+        }
+    }
+    Ok(())
+}
+
+/// Fills a plan's `removed` and `residual` from the report of the original file.
+pub(crate) fn summarise(plan: &mut EditPlan, before: &MediaReport, mode: StripMode, extra: Vec<String>) {
+    if let Some(loc) = &before.location {
+        for s in &loc.sources {
+            plan.removed.push(format!("location ({s})"));
+        }
+    }
+    if mode == StripMode::Identifying {
+        for s in before.identity.serial_numbers.iter().chain(&before.identity.owner_names) {
+            let tag = s.split(": ").next().unwrap_or(s);
+            plan.removed.push(format!("identifying tag ({tag})"));
+        }
+    }
+    for e in extra {
+        if !plan.removed.contains(&e) {
+            plan.removed.push(e);
+        }
+    }
+    plan.residual = before.residual.clone();
 }
 
 // Container parsers and metadata readers. Each container module exposes
@@ -280,8 +344,13 @@ pub fn strip(src: &dyn ByteSource, mode: StripMode) -> Result<EditPlan, MediaErr
 // `strip(src, format, mode) -> Result<EditPlan, MediaError>`.
 pub mod exif;
 mod found;
+mod gif;
 pub mod iptc;
 pub mod isobmff;
+mod jpeg;
+mod png;
+mod tiff;
+mod webp;
 pub mod xmp;
 
 pub use found::valid_coordinates;

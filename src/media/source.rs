@@ -106,3 +106,69 @@ impl ByteSource for CountingSource<'_> {
         Ok(n)
     }
 }
+
+/// The file an [`EditPlan`](super::EditPlan) produces, readable without building it: kept ranges
+/// are read from the original, inserted bytes from the plan. Used to check a plan by inspecting
+/// its result before anything is written.
+pub struct PlanSource<'a> {
+    src: &'a dyn ByteSource,
+    plan: &'a super::EditPlan,
+    /// Output offset where each piece starts.
+    starts: Vec<u64>,
+    len: u64,
+}
+
+impl<'a> PlanSource<'a> {
+    pub fn new(src: &'a dyn ByteSource, plan: &'a super::EditPlan) -> Self {
+        let mut starts = Vec::with_capacity(plan.pieces.len());
+        let mut at = 0u64;
+        for p in &plan.pieces {
+            starts.push(at);
+            at += match p {
+                super::Piece::Keep { start, end } => end.saturating_sub(*start),
+                super::Piece::Insert(b) => b.len() as u64,
+            };
+        }
+        PlanSource { src, plan, starts, len: at }
+    }
+}
+
+impl ByteSource for PlanSource<'_> {
+    fn len(&self) -> u64 {
+        self.len
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, MediaError> {
+        if offset >= self.len || buf.is_empty() {
+            return Ok(0);
+        }
+        // The piece holding `offset`.
+        let mut i = self.starts.partition_point(|s| *s <= offset).saturating_sub(1);
+        let mut done = 0usize;
+        let mut at = offset;
+        while done < buf.len() && i < self.plan.pieces.len() {
+            let piece_start = self.starts[i];
+            let within = at - piece_start;
+            let n = match &self.plan.pieces[i] {
+                super::Piece::Insert(b) => {
+                    let avail = &b[(within as usize).min(b.len())..];
+                    let n = avail.len().min(buf.len() - done);
+                    buf[done..done + n].copy_from_slice(&avail[..n]);
+                    n
+                }
+                super::Piece::Keep { start, end } => {
+                    let avail = end.saturating_sub(*start).saturating_sub(within);
+                    let want = (avail.min((buf.len() - done) as u64)) as usize;
+                    let n = self.src.read_at(start + within, &mut buf[done..done + want])?;
+                    if n < want {
+                        return Ok(done + n);
+                    }
+                    n
+                }
+            };
+            done += n;
+            at += n as u64;
+            i += 1;
+        }
+        Ok(done)
+    }
+}

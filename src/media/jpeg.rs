@@ -1,0 +1,293 @@
+//! JPEG: the marker segments before the first scan (APP1 EXIF and XMP, Extended XMP, APP13
+//! Photoshop/IPTC), read one by one; the entropy-coded image data after SOS is never read.
+//!
+//! Offsets inside a JPEG are segment-relative, so a strip plan may keep, replace or drop whole
+//! segments. Metadata blocks are still cleaned at the same length where possible (EXIF, XMP,
+//! IPTC), which keeps everything else in them (orientation, the colour profile lives in APP2 and is
+//! never touched).
+
+use super::{exif, iptc, xmp, ByteSource, EditPlan, Format, MediaError, MediaReport, Piece, StripMode};
+use std::collections::BTreeMap;
+
+const EXIF_SIG: &[u8] = b"Exif\0\0";
+const XMP_SIG: &[u8] = b"http://ns.adobe.com/xap/1.0/\0";
+const XMP_EXT_SIG: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
+const PS_SIG: &[u8] = b"Photoshop 3.0\0";
+/// More segments than any real file has before its first scan.
+const MAX_SEGMENTS: usize = 8192;
+/// Extended XMP larger than this is not reassembled (real files stay under a few MB).
+const MAX_EXTENDED_XMP: u32 = 16 << 20;
+
+/// What a segment holds, from its marker and signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Exif,
+    Xmp,
+    ExtendedXmp,
+    Photoshop,
+    /// APP12 (Ducky, PictureInfo): free text such as camera serial numbers.
+    App12,
+    Other,
+}
+
+/// A marker segment: `start` is the offset of its 0xFF, `len` its whole length (marker included).
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    marker: u8,
+    start: u64,
+    len: u64,
+    kind: Kind,
+}
+
+impl Segment {
+    fn payload(&self) -> (u64, u64) {
+        (self.start + 4, self.len - 4)
+    }
+}
+
+/// Reads the segment headers up to the first SOS. `base` is where the JPEG starts (0 for files,
+/// inside another container for embedded previews).
+fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError> {
+    let soi = src.read_exact_at(base, 2, "JPEG start")?;
+    if soi != [0xFF, 0xD8] {
+        return Err(MediaError::Malformed { what: "JPEG start", offset: base, reason: "no SOI marker".into() });
+    }
+    let mut out = Vec::new();
+    let mut pos = base + 2;
+    loop {
+        if out.len() >= MAX_SEGMENTS {
+            return Err(MediaError::TooDeep { what: "JPEG segments", offset: pos });
+        }
+        let head = src.read_exact_at(pos, 2, "JPEG marker")?;
+        if head[0] != 0xFF {
+            return Err(MediaError::Malformed { what: "JPEG marker", offset: pos, reason: format!("expected 0xFF, found 0x{:02X}", head[0]) });
+        }
+        let marker = head[1];
+        if marker == 0xFF {
+            // Fill byte.
+            pos += 1;
+            continue;
+        }
+        if matches!(marker, 0x01 | 0xD0..=0xD7) {
+            pos += 2;
+            continue;
+        }
+        if marker == 0xD9 {
+            return Err(MediaError::Malformed { what: "JPEG", offset: pos, reason: "image ends before any scan".into() });
+        }
+        let len_bytes = src.read_exact_at(pos + 2, 2, "JPEG segment length")?;
+        let seg_len = u64::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
+        if seg_len < 2 {
+            return Err(MediaError::Malformed { what: "JPEG segment", offset: pos, reason: format!("length {seg_len}") });
+        }
+        let len = seg_len + 2;
+        if pos + len > src.len() {
+            return Err(MediaError::Truncated { what: "JPEG segment", offset: pos });
+        }
+        if marker == 0xDA {
+            out.push(Segment { marker, start: pos, len, kind: Kind::Other });
+            return Ok(out);
+        }
+        let kind = match marker {
+            0xE1 | 0xED => {
+                let sig_len = (len - 4).min(XMP_EXT_SIG.len() as u64) as usize;
+                let sig = src.read_exact_at(pos + 4, sig_len, "JPEG segment")?;
+                if marker == 0xE1 && sig.starts_with(EXIF_SIG) {
+                    Kind::Exif
+                } else if marker == 0xE1 && sig.starts_with(XMP_SIG) {
+                    Kind::Xmp
+                } else if marker == 0xE1 && sig.starts_with(XMP_EXT_SIG) {
+                    Kind::ExtendedXmp
+                } else if marker == 0xED && sig.starts_with(PS_SIG) {
+                    Kind::Photoshop
+                } else {
+                    Kind::Other
+                }
+            }
+            0xEC => Kind::App12,
+            _ => Kind::Other,
+        };
+        out.push(Segment { marker, start: pos, len, kind });
+        pos += len;
+    }
+}
+
+fn payload(src: &dyn ByteSource, s: &Segment, skip: usize) -> Result<Vec<u8>, MediaError> {
+    let (at, len) = s.payload();
+    let skip = (skip as u64).min(len);
+    src.read_exact_at(at + skip, (len - skip) as usize, "JPEG segment")
+}
+
+/// Extended XMP chunks grouped by GUID: (segment index, offset in the full packet, chunk data
+/// range) and the declared full length.
+struct Extended {
+    full_len: u32,
+    chunks: Vec<(usize, u32, Vec<u8>)>,
+}
+
+fn extended_xmp(src: &dyn ByteSource, segs: &[Segment]) -> Result<BTreeMap<Vec<u8>, Extended>, MediaError> {
+    let mut map: BTreeMap<Vec<u8>, Extended> = BTreeMap::new();
+    for (i, s) in segs.iter().enumerate().filter(|(_, s)| s.kind == Kind::ExtendedXmp) {
+        let p = payload(src, s, XMP_EXT_SIG.len())?;
+        if p.len() < 40 {
+            continue;
+        }
+        let guid = p[..32].to_vec();
+        let full_len = u32::from_be_bytes([p[32], p[33], p[34], p[35]]);
+        let offset = u32::from_be_bytes([p[36], p[37], p[38], p[39]]);
+        let e = map.entry(guid).or_insert(Extended { full_len, chunks: Vec::new() });
+        e.chunks.push((i, offset, p[40..].to_vec()));
+    }
+    Ok(map)
+}
+
+impl Extended {
+    /// The reassembled packet, or `None` when chunks are missing, overlap or disagree.
+    fn assemble(&self) -> Option<Vec<u8>> {
+        if self.full_len > MAX_EXTENDED_XMP {
+            return None;
+        }
+        let mut buf = vec![0u8; self.full_len as usize];
+        let mut covered = 0usize;
+        let mut chunks: Vec<&(usize, u32, Vec<u8>)> = self.chunks.iter().collect();
+        chunks.sort_by_key(|c| c.1);
+        for (_, off, data) in chunks {
+            let off = *off as usize;
+            if off != covered {
+                return None;
+            }
+            buf.get_mut(off..off + data.len())?.copy_from_slice(data);
+            covered += data.len();
+        }
+        (covered == buf.len()).then_some(buf)
+    }
+}
+
+/// Inspects a JPEG file.
+pub fn inspect(src: &dyn ByteSource, format: Format) -> Result<MediaReport, MediaError> {
+    let mut report = MediaReport::new(format);
+    let segs = segments(src, 0)?;
+    inspect_segments(src, &segs, &mut report)?;
+    Ok(report)
+}
+
+fn inspect_segments(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaReport) -> Result<(), MediaError> {
+    for s in segs {
+        match s.kind {
+            Kind::Exif => {
+                let tiff = payload(src, s, EXIF_SIG.len())?;
+                if let Err(e) = exif::inspect_tiff(&tiff, report) {
+                    report.add_residual(format!("an EXIF block is damaged ({e}); stripping removes it whole"));
+                }
+            }
+            Kind::Xmp => xmp::inspect_xmp(&payload(src, s, XMP_SIG.len())?, report),
+            Kind::Photoshop => iptc::inspect_irb(&payload(src, s, PS_SIG.len())?, report),
+            _ => {}
+        }
+    }
+    for ext in extended_xmp(src, segs)?.values() {
+        match ext.assemble() {
+            Some(packet) => xmp::inspect_xmp(&packet, report),
+            None => report.add_residual("Extended XMP is incomplete; stripping removes it whole"),
+        }
+    }
+    Ok(())
+}
+
+/// Plans a lossless strip of a JPEG file.
+pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<EditPlan, MediaError> {
+    let segs = segments(src, 0)?;
+    let mut report = MediaReport::new(format);
+    inspect_segments(src, &segs, &mut report)?;
+
+    // Replacement for each changed segment: Some(bytes) rewrites it, None drops it.
+    let mut changes: BTreeMap<usize, Option<Vec<u8>>> = BTreeMap::new();
+    let mut removed: Vec<String> = Vec::new();
+    for (i, s) in segs.iter().enumerate() {
+        let head_len = match s.kind {
+            Kind::Exif => 4 + EXIF_SIG.len(),
+            Kind::Xmp => 4 + XMP_SIG.len(),
+            Kind::Photoshop => 4 + PS_SIG.len(),
+            Kind::App12 if mode == StripMode::Identifying => {
+                changes.insert(i, None);
+                removed.push("APP12 camera text (may hold serial numbers)".into());
+                continue;
+            }
+            _ => continue,
+        };
+        let body = payload(src, s, head_len - 4)?;
+        let cleaned = match s.kind {
+            Kind::Exif => match exif::clean_tiff(&body, mode) {
+                Ok(c) => c,
+                Err(_) => {
+                    changes.insert(i, None);
+                    removed.push("damaged EXIF block".into());
+                    continue;
+                }
+            },
+            Kind::Xmp => xmp::clean_xmp(&body, mode),
+            _ => iptc::clean_irb(&body, mode),
+        };
+        if let Some(c) = cleaned {
+            let mut seg = src.read_exact_at(s.start, head_len, "JPEG segment")?;
+            seg.extend_from_slice(&c);
+            changes.insert(i, Some(seg));
+        }
+    }
+    for ext in extended_xmp(src, &segs)?.values() {
+        match ext.assemble() {
+            None => {
+                for (i, _, _) in &ext.chunks {
+                    changes.insert(*i, None);
+                }
+                removed.push("incomplete Extended XMP".into());
+            }
+            Some(packet) => {
+                let Some(clean) = xmp::clean_xmp(&packet, mode) else { continue };
+                // Same length: every chunk keeps its offset and size.
+                for (i, off, data) in &ext.chunks {
+                    let Some(s) = segs.get(*i) else { continue };
+                    let mut seg = src.read_exact_at(s.start, 4 + XMP_EXT_SIG.len() + 40, "JPEG segment")?;
+                    let off = *off as usize;
+                    seg.extend_from_slice(clean.get(off..off + data.len()).unwrap_or(data));
+                    changes.insert(*i, Some(seg));
+                }
+            }
+        }
+    }
+
+    let mut plan = EditPlan::default();
+    let mut pos = 0u64;
+    for (i, change) in changes {
+        let Some(s) = segs.get(i) else { continue };
+        if s.start > pos {
+            plan.pieces.push(Piece::Keep { start: pos, end: s.start });
+        }
+        if let Some(bytes) = change {
+            plan.pieces.push(Piece::Insert(bytes));
+        }
+        pos = s.start + s.len;
+    }
+    if pos < src.len() {
+        plan.pieces.push(Piece::Keep { start: pos, end: src.len() });
+    }
+    super::summarise(&mut plan, &report, mode, removed);
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_stop_at_scan() {
+        let mut j = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 0, 0, 0xFF, 0xDA, 0, 2];
+        j.extend(std::iter::repeat(0x55).take(1000));
+        let segs = segments(&j, 0).expect("ok");
+        assert_eq!(segs.len(), 2);
+        assert_eq!(segs[1].marker, 0xDA);
+        for cut in 0..12 {
+            assert!(segments(&j[..cut].to_vec(), 0).is_err());
+        }
+    }
+}
