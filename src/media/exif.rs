@@ -13,7 +13,7 @@ mod makernote;
 pub(crate) use ifd::{IfdKind, Tiff, Walk};
 
 use super::{ByteSource, MediaError, MediaReport, StripMode};
-use ifd::{Entry, Ifd, TAG_EXIF_IFD, TAG_GPS_IFD, TAG_MAKER_NOTE};
+use ifd::{Entry, Ifd, TAG_GPS_IFD, TAG_MAKER_NOTE};
 use std::collections::{BTreeMap, HashSet};
 
 /// Reads a TIFF-structured EXIF block (starting at its `II*\0`/`MM\0*` header) and adds what it
@@ -430,9 +430,4 @@ pub(crate) fn open_file(src: &dyn ByteSource) -> Result<(Tiff<'_>, Walk), MediaE
     let t = Tiff::new(src, 0, src.len())?;
     let walk = t.walk(true)?;
     Ok((t, walk))
-}
-
-/// True when the EXIF IFD pointer exists (used by tests to check cleaning kept it).
-pub(crate) fn has_exif_ifd(walk: &Walk) -> bool {
-    walk.ifds.iter().any(|i| i.get(TAG_EXIF_IFD).is_some())
 }

@@ -30,10 +30,10 @@ enum Kind {
     Other,
 }
 
-/// A marker segment: `start` is the offset of its 0xFF, `len` its whole length (marker included).
+/// A marker segment (the last one is the SOS): `start` is the offset of its 0xFF, `len` its
+/// whole length (marker included).
 #[derive(Clone, Copy, Debug)]
 struct Segment {
-    marker: u8,
     start: u64,
     len: u64,
     kind: Kind,
@@ -85,7 +85,7 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
             return Err(MediaError::Truncated { what: "JPEG segment", offset: pos });
         }
         if marker == 0xDA {
-            out.push(Segment { marker, start: pos, len, kind: Kind::Other });
+            out.push(Segment { start: pos, len, kind: Kind::Other });
             return Ok(out);
         }
         let kind = match marker {
@@ -107,7 +107,7 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
             0xEC => Kind::App12,
             _ => Kind::Other,
         };
-        out.push(Segment { marker, start: pos, len, kind });
+        out.push(Segment { start: pos, len, kind });
         pos += len;
     }
 }
@@ -285,7 +285,8 @@ mod tests {
         j.extend(std::iter::repeat(0x55).take(1000));
         let segs = segments(&j, 0).expect("ok");
         assert_eq!(segs.len(), 2);
-        assert_eq!(segs[1].marker, 0xDA);
+        assert_eq!(segs[1].start, 8);
+        assert_eq!(segs[1].kind, Kind::Other);
         for cut in 0..12 {
             assert!(segments(&j[..cut].to_vec(), 0).is_err());
         }

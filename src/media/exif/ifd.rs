@@ -186,14 +186,6 @@ impl<'a> Tiff<'a> {
         }
     }
 
-    pub fn put_u32(&self, v: u32) -> [u8; 4] {
-        if self.big_endian {
-            v.to_be_bytes()
-        } else {
-            v.to_le_bytes()
-        }
-    }
-
     /// Reads `len` bytes at `offset` (relative to the TIFF header), within the block.
     pub fn read(&self, offset: u64, len: u64, what: &'static str) -> Result<Vec<u8>, MediaError> {
         let end = offset.checked_add(len).ok_or(MediaError::Truncated { what, offset: self.base.saturating_add(offset) })?;
