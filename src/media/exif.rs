@@ -118,7 +118,7 @@ const IDENTITY_TAGS: &[(u16, &str, Class)] = &[
     (0xFDE8, "OwnerName", Class::Owner),
     (0xA431, "SerialNumber", Class::Serial),
     (0xFDE9, "SerialNumber", Class::Serial),
-    (0xC62F, "SerialNumber", Class::Serial),
+    (0xC62F, "CameraSerialNumber", Class::Serial),
     (0xA435, "LensSerialNumber", Class::Serial),
     (0xA420, "ImageUniqueID", Class::Private),
     (TAG_MAKER_NOTE, "MakerNote", Class::Private),
@@ -145,8 +145,10 @@ pub(crate) fn text(t: &Tiff, e: &Entry) -> Option<String> {
         let units: Vec<u16> = v.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).take_while(|u| *u != 0).collect();
         String::from_utf16_lossy(&units)
     } else {
-        let end = v.iter().position(|b| *b == 0).unwrap_or(v.len());
-        String::from_utf8_lossy(&v[..end]).into_owned()
+        // Up to the first NUL after any leading NULs (some UNDEFINED strings start with them).
+        let start = v.iter().position(|b| *b != 0).unwrap_or(v.len());
+        let end = v[start..].iter().position(|b| *b == 0).map_or(v.len(), |i| start + i);
+        String::from_utf8_lossy(&v[start..end]).into_owned()
     };
     let s = super::found::clean_text(&s);
     (!s.is_empty()).then_some(s)

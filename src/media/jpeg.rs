@@ -15,6 +15,8 @@ const XMP_EXT_SIG: &[u8] = b"http://ns.adobe.com/xmp/extension/\0";
 const PS_SIG: &[u8] = b"Photoshop 3.0\0";
 /// More segments than any real file has before its first scan.
 const MAX_SEGMENTS: usize = 8192;
+/// Stray bytes skipped between segments before giving up.
+const MAX_STRAY: u64 = 64;
 /// Extended XMP larger than this is not reassembled (real files stay under a few MB).
 const MAX_EXTENDED_XMP: u32 = 16 << 20;
 
@@ -60,7 +62,22 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
         }
         let head = src.read_exact_at(pos, 2, "JPEG marker")?;
         if head[0] != 0xFF {
-            return Err(MediaError::Malformed { what: "JPEG marker", offset: pos, reason: format!("expected 0xFF, found 0x{:02X}", head[0]) });
+            // A few stray bytes between segments are common (ExifTool skips them too); more
+            // means this is not a segment boundary at all.
+            let window = src.read_exact_at(pos, (src.len() - pos).min(MAX_STRAY) as usize, "JPEG marker")?;
+            match memchr::memchr(0xFF, &window) {
+                Some(skip) => {
+                    pos += skip as u64;
+                    continue;
+                }
+                None => {
+                    return Err(MediaError::Malformed {
+                        what: "JPEG marker",
+                        offset: pos,
+                        reason: format!("expected 0xFF, found 0x{:02X}", head[0]),
+                    })
+                }
+            }
         }
         let marker = head[1];
         if marker == 0xFF {
@@ -73,7 +90,8 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
             continue;
         }
         if marker == 0xD9 {
-            return Err(MediaError::Malformed { what: "JPEG", offset: pos, reason: "image ends before any scan".into() });
+            // No image data at all (a metadata-only JPEG): the segments read are all there is.
+            return Ok(out);
         }
         let len_bytes = src.read_exact_at(pos + 2, 2, "JPEG segment length")?;
         let seg_len = u64::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
@@ -163,6 +181,44 @@ impl Extended {
     }
 }
 
+/// An AXS File Concatenation Protocol trailer (appended after the image by some photo tools).
+struct Afcp {
+    /// (offset, length) of each IPTC record block in the trailer.
+    iptc: Vec<(u64, u64)>,
+}
+
+/// Reads the AFCP trailer, found from the last 12 bytes of the file (no scanning).
+fn afcp_trailer(src: &dyn ByteSource) -> Result<Option<Afcp>, MediaError> {
+    if src.len() < 24 {
+        return Ok(None);
+    }
+    let tail = src.read_exact_at(src.len() - 12, 12, "AFCP trailer")?;
+    let big_endian = match &tail[..4] {
+        b"AXS!" => true,
+        b"AXS*" => false,
+        _ => return Ok(None),
+    };
+    let u32_at = |b: &[u8], i: usize| {
+        let x = [b[i], b[i + 1], b[i + 2], b[i + 3]];
+        u64::from(if big_endian { u32::from_be_bytes(x) } else { u32::from_le_bytes(x) })
+    };
+    let start = u32_at(&tail, 4);
+    let Ok(head) = src.read_exact_at(start, 12, "AFCP header") else { return Ok(None) };
+    if head[..4] != tail[..4] {
+        return Ok(None);
+    }
+    let count = if big_endian { u16::from_be_bytes([head[6], head[7]]) } else { u16::from_le_bytes([head[6], head[7]]) };
+    let dir = src.read_exact_at(start + 12, usize::from(count) * 12, "AFCP directory")?;
+    let mut iptc = Vec::new();
+    for e in dir.chunks_exact(12) {
+        let (size, offset) = (u32_at(e, 4), u32_at(e, 8));
+        if &e[..4] == b"IPTC" && offset.checked_add(size).is_some_and(|end| end <= src.len()) && size < MAX_EXTENDED_XMP.into() {
+            iptc.push((offset, size));
+        }
+    }
+    Ok(Some(Afcp { iptc }))
+}
+
 /// Inspects a JPEG file.
 pub fn inspect(src: &dyn ByteSource, format: Format) -> Result<MediaReport, MediaError> {
     let mut report = MediaReport::new(format);
@@ -182,7 +238,21 @@ fn inspect_segments(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaRe
             }
             Kind::Xmp => xmp::inspect_xmp(&payload(src, s, XMP_SIG.len())?, report),
             Kind::Photoshop => iptc::inspect_irb(&payload(src, s, PS_SIG.len())?, report),
+            Kind::App12 => {
+                // PictureInfo text ("Serial#=...") written by older Olympus, Agfa and Kodak cameras.
+                let text = payload(src, s, 0)?;
+                for line in text.split(|b| matches!(*b, b'\r' | b'\n' | 0)) {
+                    if let Some(v) = line.strip_prefix(b"Serial#=".as_slice()) {
+                        report.add_serial("PictureInfo:SerialNumber", &String::from_utf8_lossy(v));
+                    }
+                }
+            }
             _ => {}
+        }
+    }
+    if let Some(afcp) = afcp_trailer(src)? {
+        for (at, len) in afcp.iptc {
+            iptc::inspect_iim(&src.read_exact_at(at, len as usize, "AFCP IPTC")?, report);
         }
     }
     for ext in extended_xmp(src, segs)?.values() {
@@ -256,6 +326,17 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
         }
     }
 
+    // IPTC in an AFCP trailer is cleaned in place; the trailer keeps its layout.
+    let mut trailer_patches: Vec<(u64, Vec<u8>)> = Vec::new();
+    if let Some(afcp) = afcp_trailer(src)? {
+        for (at, len) in afcp.iptc {
+            let data = src.read_exact_at(at, len as usize, "AFCP IPTC")?;
+            if let Some(clean) = iptc::clean_iim(&data, mode) {
+                trailer_patches.push((at, clean));
+            }
+        }
+    }
+
     let mut plan = EditPlan::default();
     let mut pos = 0u64;
     for (i, change) in changes {
@@ -267,6 +348,15 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
             plan.pieces.push(Piece::Insert(bytes));
         }
         pos = s.start + s.len;
+    }
+    trailer_patches.sort_by_key(|p| p.0);
+    for (at, bytes) in trailer_patches {
+        if at < pos {
+            return Err(MediaError::CannotStrip("the AFCP trailer overlaps the JPEG metadata".into()));
+        }
+        plan.pieces.push(Piece::Keep { start: pos, end: at });
+        pos = at + bytes.len() as u64;
+        plan.pieces.push(Piece::Insert(bytes));
     }
     if pos < src.len() {
         plan.pieces.push(Piece::Keep { start: pos, end: src.len() });

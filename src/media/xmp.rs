@@ -31,8 +31,44 @@ const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 /// Deeper element nesting than this is hostile; the scan stops there.
 const MAX_DEPTH: usize = 256;
 
+/// A UTF-16 packet re-encoded as UTF-8, with the original offset of every UTF-8 byte (and one
+/// past the end), so ranges found in the copy can be blanked in the original.
+struct Narrowed {
+    utf8: Vec<u8>,
+    map: Vec<usize>,
+    big_endian: bool,
+}
+
+/// Packets are UTF-8 almost always; some older writers used UTF-16 (with or without a BOM).
+fn narrow_utf16(packet: &[u8]) -> Option<Narrowed> {
+    let big_endian = match packet {
+        [0xFE, 0xFF, ..] | [0, b'<', ..] => true,
+        [0xFF, 0xFE, ..] | [b'<', 0, ..] => false,
+        _ => return None,
+    };
+    let units = packet.chunks_exact(2).map(|c| if big_endian { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) });
+    let mut utf8 = Vec::with_capacity(packet.len() / 2);
+    let mut map = Vec::with_capacity(packet.len() / 2 + 1);
+    let mut at = 0usize;
+    for ch in char::decode_utf16(units) {
+        let ch = ch.unwrap_or(char::REPLACEMENT_CHARACTER);
+        let width = if ch == char::REPLACEMENT_CHARACTER { 2 } else { ch.len_utf16() * 2 };
+        let mut buf = [0u8; 4];
+        for b in ch.encode_utf8(&mut buf).bytes() {
+            utf8.push(b);
+            map.push(at);
+        }
+        at += width;
+    }
+    map.push(at.min(packet.len()));
+    Some(Narrowed { utf8, map, big_endian })
+}
+
 /// Adds what an XMP packet reveals to `report`.
 pub fn inspect_xmp(packet: &[u8], report: &mut MediaReport) {
+    if let Some(n) = narrow_utf16(packet) {
+        return inspect_xmp(&n.utf8, report);
+    }
     let scan = scan(packet);
     let mut coords: Vec<(&'static str, Coord)> = Vec::new();
     for p in &scan.props {
@@ -82,6 +118,21 @@ pub fn inspect_xmp(packet: &[u8], report: &mut MediaReport) {
 /// A same-length copy of the packet with `mode`'s properties removed (padded with whitespace),
 /// or `None` when there is nothing to remove.
 pub fn clean_xmp(packet: &[u8], mode: StripMode) -> Option<Vec<u8>> {
+    if let Some(n) = narrow_utf16(packet) {
+        // Blank the same characters in the UTF-16 original, two bytes per space.
+        let clean = clean_xmp(&n.utf8, mode)?;
+        let mut out = packet.to_vec();
+        let space: [u8; 2] = if n.big_endian { [0, b' '] } else { [b' ', 0] };
+        for (i, (old, new)) in n.utf8.iter().zip(&clean).enumerate() {
+            if old != new {
+                let (start, end) = (n.map[i], n.map[i + 1]);
+                for (j, b) in out.get_mut(start..end).into_iter().flatten().enumerate() {
+                    *b = space[j % 2];
+                }
+            }
+        }
+        return Some(out);
+    }
     let scan = scan(packet);
     let mut ranges: Vec<(usize, usize)> = scan
         .props
@@ -653,6 +704,25 @@ mod tests {
         let text = String::from_utf8_lossy(&cleaned);
         assert!(!text.contains("Location") && !text.contains("Kyiv") && text.contains("Tank &amp; me"));
         assert_eq!(cleaned.len(), ELEM.len());
+    }
+
+    #[test]
+    fn utf16_packets() {
+        for big_endian in [true, false] {
+            let packet: Vec<u8> = ATTR
+                .encode_utf16()
+                .flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() })
+                .collect();
+            let mut r = MediaReport::new(Format::Jpeg);
+            inspect_xmp(&packet, &mut r);
+            assert_eq!(r.location.as_ref().and_then(|l| l.place.clone()).as_deref(), Some("Paris"));
+            let clean = clean_xmp(&packet, StripMode::Location).expect("changed");
+            assert_eq!(clean.len(), packet.len());
+            let mut r = MediaReport::new(Format::Jpeg);
+            inspect_xmp(&clean, &mut r);
+            assert!(r.location.is_none());
+            assert_eq!(r.identity.serial_numbers.len(), 1);
+        }
     }
 
     #[test]

@@ -140,6 +140,11 @@ impl<'a> Tiff<'a> {
         self.len
     }
 
+    /// Where the block starts in the source.
+    pub fn base(&self) -> u64 {
+        self.base
+    }
+
     /// A block inside this one (maker notes) with its own byte order and no header check;
     /// offsets in it are relative to `offset`.
     pub fn sub(&self, offset: u64, len: u64, big_endian: bool) -> Tiff<'a> {
@@ -298,7 +303,7 @@ impl<'a> Tiff<'a> {
                     _ => None,
                 };
                 if let Some(child) = child {
-                    if !matches!(e.typ, 3 | 4 | 13) {
+                    if !matches!(e.typ, 3 | 4 | 9 | 13) {
                         walk.problems.push((child, MediaError::Malformed {
                             what: "TIFF IFD pointer",
                             offset: self.base + e.pos,
