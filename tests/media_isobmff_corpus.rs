@@ -9,7 +9,7 @@
 mod media_isobmff_support;
 
 use media_isobmff_support::{
-    exiftool_json, location_tags, lossless_fingerprint, tool_available, write_plan,
+    exiftool_json, location_tags, lossless_fingerprint, serial_tags, tool_available, write_plan,
 };
 use safepost::media::{isobmff, ByteSource, Format, MediaReport, StripMode};
 use serde_json::Value;
@@ -250,7 +250,10 @@ fn corpus_strip_removes_location_losslessly() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for (i, e) in files.iter().enumerate() {
-        if !e["has_location"].as_bool().unwrap_or(false) {
+        let has_location = e["has_location"].as_bool().unwrap_or(false);
+        let has_serial = e["has_serial"].as_bool().unwrap_or(false)
+            || e["has_owner_name"].as_bool().unwrap_or(false);
+        if !has_location && !has_serial {
             continue;
         }
         let Some(rel) = e["path"].as_str() else {
@@ -262,7 +265,13 @@ fn corpus_strip_removes_location_losslessly() {
             failures.push(format!("{rel}: not recognised"));
             continue;
         };
-        for mode in [StripMode::Location, StripMode::Identifying] {
+        let before = lossless_fingerprint(&path, format);
+        let modes: &[StripMode] = if has_location {
+            &[StripMode::Location, StripMode::Identifying]
+        } else {
+            &[StripMode::Identifying]
+        };
+        for &mode in modes {
             let plan = match isobmff::strip(&file, format, mode) {
                 Ok(p) => p,
                 Err(err) => {
@@ -293,7 +302,12 @@ fn corpus_strip_removes_location_losslessly() {
             {
                 failures.push(format!("{rel}: timed GPS track not in the plan's residual"));
             }
-            let before = lossless_fingerprint(&path, format);
+            if mode == StripMode::Identifying {
+                let serials = serial_tags(&json);
+                if !serials.is_empty() {
+                    failures.push(format!("{rel}: identifying strip left {serials:?}"));
+                }
+            }
             let after = lossless_fingerprint(&out, format);
             if before.is_empty() || before != after {
                 failures.push(format!(
@@ -325,7 +339,7 @@ fn corpus_strip_removes_location_losslessly() {
         checked += 1;
     }
     let _ = std::fs::remove_dir_all(&out_dir);
-    println!("stripped and verified {checked} corpus files");
+    println!("stripped and verified {checked} corpus files (location and/or identifying mode)");
     assert!(
         checked > 10,
         "expected the corpus to hold more than 10 ISO files with location"

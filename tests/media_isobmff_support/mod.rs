@@ -67,6 +67,22 @@ pub fn location_tags(json: &Value) -> Vec<String> {
     out
 }
 
+/// Serial-number and owner tags ExifTool finds, as `Group:Tag=value`.
+pub fn serial_tags(json: &Value) -> Vec<String> {
+    let Some(obj) = json.as_object() else {
+        return vec!["<no ExifTool output>".into()];
+    };
+    obj.iter()
+        .filter(|(k, v)| {
+            let tag = k.split_once(':').map(|(_, t)| t).unwrap_or(k);
+            let named =
+                tag.ends_with("SerialNumber") || tag == "OwnerName" || tag == "CameraOwnerName";
+            named && !v.as_str().is_some_and(|s| s.trim().is_empty())
+        })
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect()
+}
+
 /// A fingerprint of the coded data: per-stream hashes for videos, decoded-pixel signatures
 /// of every image for HEIF/AVIF. Empty when the file cannot be decoded.
 pub fn lossless_fingerprint(path: &Path, format: Format) -> String {
@@ -123,5 +139,100 @@ pub fn lossless_fingerprint(path: &Path, format: Format) -> String {
             }
             String::from_utf8_lossy(&o.stdout).into_owned()
         }
+    }
+}
+
+// --- building synthetic files ---------------------------------------------------------------
+
+/// A box: 32-bit size, type, payload.
+pub fn bx(typ: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut v = ((payload.len() + 8) as u32).to_be_bytes().to_vec();
+    v.extend_from_slice(typ);
+    v.extend_from_slice(payload);
+    v
+}
+
+/// A full box: version, flags, payload.
+pub fn full(typ: &[u8; 4], version: u8, payload: &[u8]) -> Vec<u8> {
+    let mut p = vec![version, 0, 0, 0];
+    p.extend_from_slice(payload);
+    bx(typ, &p)
+}
+
+pub fn cat(parts: &[Vec<u8>]) -> Vec<u8> {
+    parts.concat()
+}
+
+/// `ftyp` with `brand`, then `moov` holding `children`, then a small `mdat`.
+pub fn movie(brand: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
+    let mut ftyp = brand.to_vec();
+    ftyp.extend_from_slice(&[0, 0, 2, 0]);
+    ftyp.extend_from_slice(brand);
+    cat(&[
+        bx(b"ftyp", &ftyp),
+        bx(b"moov", &cat(children)),
+        bx(b"mdat", &[0x55; 64]),
+    ])
+}
+
+/// A track whose handler is `handler` and whose first sample description is `entry` (with
+/// `entry_body` after the 8-byte sample entry header fields).
+pub fn track(handler: &[u8; 4], entry: &[u8; 4], entry_body: &[u8]) -> Vec<u8> {
+    let mut hdlr = vec![0, 0, 0, 0];
+    hdlr.extend_from_slice(handler);
+    hdlr.extend_from_slice(&[0; 12]);
+    hdlr.push(0);
+    let mut sample = vec![0; 6];
+    sample.extend_from_slice(&1u16.to_be_bytes());
+    sample.extend_from_slice(entry_body);
+    let mut stsd = 1u32.to_be_bytes().to_vec();
+    stsd.extend_from_slice(&bx(entry, &sample));
+    let stbl = bx(
+        b"stbl",
+        &cat(&[full(b"stsd", 0, &stsd), full(b"stts", 0, &[0; 4])]),
+    );
+    let minf = bx(b"minf", &cat(&[full(b"nmhd", 0, &[]), stbl]));
+    bx(
+        b"trak",
+        &bx(
+            b"mdia",
+            &cat(&[full(b"mdhd", 0, &[0; 20]), full(b"hdlr", 0, &hdlr), minf]),
+        ),
+    )
+}
+
+/// QuickTime international text: 16-bit length, language, text.
+pub fn qt_text(text: &str) -> Vec<u8> {
+    let mut v = (text.len() as u16).to_be_bytes().to_vec();
+    v.extend_from_slice(&[0x15, 0xC7]);
+    v.extend_from_slice(text.as_bytes());
+    v
+}
+
+/// Apple metadata: `meta` (QuickTime style when `iso` is false: no version/flags) with `hdlr`
+/// `mdta`, `keys` and an `ilst` of UTF-8 values.
+pub fn keys_meta(iso: bool, items: &[(&str, &str)]) -> Vec<u8> {
+    let mut hdlr = vec![0, 0, 0, 0];
+    hdlr.extend_from_slice(b"mdta");
+    hdlr.extend_from_slice(&[0; 13]);
+    let mut keys = (items.len() as u32).to_be_bytes().to_vec();
+    let mut ilst = Vec::new();
+    for (i, (k, v)) in items.iter().enumerate() {
+        keys.extend_from_slice(&((k.len() + 8) as u32).to_be_bytes());
+        keys.extend_from_slice(b"mdta");
+        keys.extend_from_slice(k.as_bytes());
+        let mut data = vec![0, 0, 0, 1, 0, 0, 0, 0];
+        data.extend_from_slice(v.as_bytes());
+        ilst.extend_from_slice(&bx(&((i + 1) as u32).to_be_bytes(), &bx(b"data", &data)));
+    }
+    let body = cat(&[
+        full(b"hdlr", 0, &hdlr),
+        full(b"keys", 0, &keys),
+        bx(b"ilst", &ilst),
+    ]);
+    if iso {
+        full(b"meta", 0, &body)
+    } else {
+        bx(b"meta", &body)
     }
 }

@@ -21,7 +21,8 @@ mod movie;
 pub use coords::{fixed_16_16, parse_iso6709, Iso6709};
 
 use super::{
-    exif, xmp, ByteSource, CountingSource, EditPlan, Format, MediaError, MediaReport, StripMode,
+    exif, xmp, ByteSource, CountingSource, EditPlan, Format, MediaError, MediaReport, PlanSource,
+    StripMode,
 };
 use boxes::{BoxHeader, Walker};
 use edits::Overwrite;
@@ -45,6 +46,10 @@ pub fn inspect(src: &dyn ByteSource, format: Format) -> Result<MediaReport, Medi
 }
 
 /// Plans the removal of `mode`'s metadata as same-length overwrites.
+///
+/// The plan is checked before it is returned: its result is inspected again, and if location
+/// (other than a timed GPS track, which is reported as residual) or, in `identifying` mode, a
+/// serial number or owner name is still found, stripping fails instead of pretending.
 pub fn strip(
     src: &dyn ByteSource,
     format: Format,
@@ -58,7 +63,40 @@ pub fn strip(
         report,
         ..
     } = scan;
-    edits::plan(src.len(), edits, removed, report.residual)
+    let plan = edits::plan(src.len(), edits, removed, report.residual)?;
+    let after = inspect(&PlanSource::new(src, &plan), format).map_err(|e| {
+        MediaError::CannotStrip(format!("the cleaned file would be unreadable ({e})"))
+    })?;
+    if let Some(loc) = &after.location {
+        let left: Vec<&str> = loc
+            .sources
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !s.contains("timed GPS track"))
+            .collect();
+        if !left.is_empty() {
+            return Err(MediaError::CannotStrip(format!(
+                "location would remain in {}",
+                left.join(", ")
+            )));
+        }
+    }
+    if mode == StripMode::Identifying {
+        let left: Vec<&str> = after
+            .identity
+            .serial_numbers
+            .iter()
+            .chain(&after.identity.owner_names)
+            .map(|s| s.split(": ").next().unwrap_or(s))
+            .collect();
+        if !left.is_empty() {
+            return Err(MediaError::CannotStrip(format!(
+                "identifying tags would remain ({})",
+                left.join(", ")
+            )));
+        }
+    }
+    Ok(plan)
 }
 
 /// What a piece of metadata is, for deciding whether a mode removes it.

@@ -501,7 +501,7 @@ fn item_found(
         return scan.free(
             item,
             Class::Location,
-            &format!("QuickTime {short} location"),
+            &format!("QuickTime {group} {short}"),
         );
     }
     if lower == "©mak" || lower.ends_with(".make") {
@@ -512,7 +512,7 @@ fn item_found(
         scan.report.set_captured_at(text);
     } else if lower.contains("serial") {
         scan.report.add_serial(&source, text);
-        scan.free(item, Class::Identifying, &format!("QuickTime {short}"))?;
+        scan.free(item, Class::Identifying, &format!("QuickTime {group} {short}"))?;
     } else if lower == "©art"
         || lower == "©aut"
         || lower.contains("author")
@@ -520,7 +520,7 @@ fn item_found(
         || lower.contains("owner")
     {
         scan.report.add_owner(&source, text);
-        scan.free(item, Class::Identifying, &format!("QuickTime {short}"))?;
+        scan.free(item, Class::Identifying, &format!("QuickTime {group} {short}"))?;
     }
     Ok(())
 }
