@@ -21,10 +21,6 @@ const EXCLUDED: &[(&str, &str)] = &[
         "photoprism/internal/meta/testdata/buggy_panorama.jpg",
         "GPSLatitude is 213.64, off the globe: we name the EXIF:GPS source but report no coordinates",
     ),
-    (
-        "metadata-extractor-images/jpg/FLIR iPhone device.jpg",
-        "coordinates only in the FLIR maker data record (APP1 \"FLIR\"), which we do not parse",
-    ),
 ];
 
 fn corpus_dir() -> PathBuf {
@@ -200,12 +196,36 @@ fn exiftool_location_tags(files: &[PathBuf]) -> Vec<String> {
                 }
                 let local = k.split(':').nth(1).unwrap_or(k);
                 let group = k.split(':').next().unwrap_or("");
-                // Non-location fields of those groups.
-                let harmless = matches!(group, "XMP-drone-dji") && !["gps", "lat", "lon", "alt", "rtk"].iter().any(|w| local.to_lowercase().contains(w))
-                    || group == "XMP-iptcExt" && !local.starts_with("Location")
-                    || group == "XMP-dwc" && !["lat", "lon", "location", "locality", "country", "state", "county", "municipality"].iter().any(|w| local.to_lowercase().contains(w));
+                // Non-location fields of those groups (drone attitude, taxonomy, ...).
+                let l = local.to_lowercase();
+                let locationish = |words: &[&str]| words.iter().any(|w| l.contains(w));
+                let harmless = group == "XMP-drone-dji" && !(l.starts_with("gps") || locationish(&["latitude", "longitude", "longtitude", "altitude", "rtk"]))
+                    || group == "XMP-iptcExt" && !l.starts_with("location")
+                    || group == "XMP-dwc"
+                        && !locationish(&["latitude", "longitude", "location", "locality", "country", "stateprovince", "county", "municipality", "coordinate", "elevation", "footprint", "georeference", "island", "waterbody", "geography"]);
                 if !harmless {
                     found.push(format!("{file}: {k}={val}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Serial numbers and owner names ExifTool still finds in `files`.
+fn exiftool_identity_tags(files: &[PathBuf]) -> Vec<String> {
+    let mut found = Vec::new();
+    for batch in files.chunks(200) {
+        let out = Command::new("exiftool")
+            .args(["-j", "-G1", "-a", "-q", "-q", "-m", "-SerialNumber", "-LensSerialNumber", "-InternalSerialNumber", "-OwnerName", "-CameraOwnerName"])
+            .args(batch)
+            .output()
+            .expect("exiftool must be installed");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Array(Vec::new()));
+        for item in v.as_array().into_iter().flatten() {
+            for (k, val) in item.as_object().into_iter().flatten() {
+                if k != "SourceFile" && val.as_str().map(str::trim) != Some("") {
+                    found.push(format!("{}: {k}={val}", item["SourceFile"].as_str().unwrap_or("?")));
                 }
             }
         }
@@ -258,6 +278,8 @@ fn strip_removes_every_location_exiftool_sees_and_keeps_pixels() {
         }
     }
     let left = exiftool_location_tags(&outputs);
+    let identifying: Vec<PathBuf> = outputs.iter().filter(|p| p.to_string_lossy().contains("-Identifying.")).cloned().collect();
+    let identity_left = exiftool_identity_tags(&identifying);
     println!("stripped {} files ({} outputs); failures: {failures:#?}", pairs.len(), outputs.len());
 
     // Decoded pixels are unchanged (formats ImageMagick decodes here; DNG needs a raw delegate).
@@ -277,6 +299,7 @@ fn strip_removes_every_location_exiftool_sees_and_keeps_pixels() {
     println!("pixels compared: {compared}");
     let _ = std::fs::remove_dir_all(&dir);
     assert!(left.is_empty(), "ExifTool still finds location:\n{}", left.join("\n"));
+    assert!(identity_left.is_empty(), "ExifTool still finds identifying tags:\n{}", identity_left.join("\n"));
     assert!(failures.is_empty(), "could not strip: {failures:#?}");
     assert!(pixel_diffs.is_empty(), "decoded pixels changed: {pixel_diffs:#?}");
     assert!(compared * 10 >= pairs.len() * 9, "too few files could be decoded to compare ({compared}/{})", pairs.len());

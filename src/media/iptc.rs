@@ -104,9 +104,11 @@ pub fn inspect_iim(data: &[u8], report: &mut MediaReport) {
 pub fn clean_iim(data: &[u8], mode: StripMode) -> Option<Vec<u8>> {
     let (sets, _) = datasets(data);
     let remove = |d: &DataSet| {
-        d.record == 2
-            && (PLACE_DATASETS.iter().any(|(n, _)| *n == d.number)
-                || mode == StripMode::Identifying && IDENTITY_DATASETS.contains(&d.number))
+        // 1:05 Destination (an envelope routing field ExifTool files under location).
+        d.record == 1 && d.number == 5
+            || d.record == 2
+                && (PLACE_DATASETS.iter().any(|(n, _)| *n == d.number)
+                    || mode == StripMode::Identifying && IDENTITY_DATASETS.contains(&d.number))
     };
     if !sets.iter().any(remove) {
         return None;

@@ -6,6 +6,7 @@
 //! IPTC), which keeps everything else in them (orientation, the colour profile lives in APP2 and is
 //! never touched).
 
+use super::flir::{self, Part, Spliced};
 use super::{exif, iptc, xmp, ByteSource, EditPlan, Format, MediaError, MediaReport, Piece, StripMode};
 use std::collections::BTreeMap;
 
@@ -29,6 +30,8 @@ enum Kind {
     Photoshop,
     /// APP12 (Ducky, PictureInfo): free text such as camera serial numbers.
     App12,
+    /// APP1 "FLIR": one part of a FLIR thermal camera's FFF record file.
+    Flir,
     Other,
 }
 
@@ -52,13 +55,20 @@ impl Segment {
 fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError> {
     let soi = src.read_exact_at(base, 2, "JPEG start")?;
     if soi != [0xFF, 0xD8] {
-        return Err(MediaError::Malformed { what: "JPEG start", offset: base, reason: "no SOI marker".into() });
+        return Err(MediaError::Malformed {
+            what: "JPEG start",
+            offset: base,
+            reason: "no SOI marker".into(),
+        });
     }
     let mut out = Vec::new();
     let mut pos = base + 2;
     loop {
         if out.len() >= MAX_SEGMENTS {
-            return Err(MediaError::TooDeep { what: "JPEG segments", offset: pos });
+            return Err(MediaError::TooDeep {
+                what: "JPEG segments",
+                offset: pos,
+            });
         }
         let head = src.read_exact_at(pos, 2, "JPEG marker")?;
         if head[0] != 0xFF {
@@ -96,14 +106,25 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
         let len_bytes = src.read_exact_at(pos + 2, 2, "JPEG segment length")?;
         let seg_len = u64::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
         if seg_len < 2 {
-            return Err(MediaError::Malformed { what: "JPEG segment", offset: pos, reason: format!("length {seg_len}") });
+            return Err(MediaError::Malformed {
+                what: "JPEG segment",
+                offset: pos,
+                reason: format!("length {seg_len}"),
+            });
         }
         let len = seg_len + 2;
         if pos + len > src.len() {
-            return Err(MediaError::Truncated { what: "JPEG segment", offset: pos });
+            return Err(MediaError::Truncated {
+                what: "JPEG segment",
+                offset: pos,
+            });
         }
         if marker == 0xDA {
-            out.push(Segment { start: pos, len, kind: Kind::Other });
+            out.push(Segment {
+                start: pos,
+                len,
+                kind: Kind::Other,
+            });
             return Ok(out);
         }
         let kind = match marker {
@@ -116,6 +137,8 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
                     Kind::Xmp
                 } else if marker == 0xE1 && sig.starts_with(XMP_EXT_SIG) {
                     Kind::ExtendedXmp
+                } else if marker == 0xE1 && sig.starts_with(b"FLIR\0") {
+                    Kind::Flir
                 } else if marker == 0xED && sig.starts_with(PS_SIG) {
                     Kind::Photoshop
                 } else {
@@ -153,7 +176,10 @@ fn extended_xmp(src: &dyn ByteSource, segs: &[Segment]) -> Result<BTreeMap<Vec<u
         let guid = p[..32].to_vec();
         let full_len = u32::from_be_bytes([p[32], p[33], p[34], p[35]]);
         let offset = u32::from_be_bytes([p[36], p[37], p[38], p[39]]);
-        let e = map.entry(guid).or_insert(Extended { full_len, chunks: Vec::new() });
+        let e = map.entry(guid).or_insert(Extended {
+            full_len,
+            chunks: Vec::new(),
+        });
         e.chunks.push((i, offset, p[40..].to_vec()));
     }
     Ok(map)
@@ -200,14 +226,24 @@ fn afcp_trailer(src: &dyn ByteSource) -> Result<Option<Afcp>, MediaError> {
     };
     let u32_at = |b: &[u8], i: usize| {
         let x = [b[i], b[i + 1], b[i + 2], b[i + 3]];
-        u64::from(if big_endian { u32::from_be_bytes(x) } else { u32::from_le_bytes(x) })
+        u64::from(if big_endian {
+            u32::from_be_bytes(x)
+        } else {
+            u32::from_le_bytes(x)
+        })
     };
     let start = u32_at(&tail, 4);
-    let Ok(head) = src.read_exact_at(start, 12, "AFCP header") else { return Ok(None) };
+    let Ok(head) = src.read_exact_at(start, 12, "AFCP header") else {
+        return Ok(None);
+    };
     if head[..4] != tail[..4] {
         return Ok(None);
     }
-    let count = if big_endian { u16::from_be_bytes([head[6], head[7]]) } else { u16::from_le_bytes([head[6], head[7]]) };
+    let count = if big_endian {
+        u16::from_be_bytes([head[6], head[7]])
+    } else {
+        u16::from_le_bytes([head[6], head[7]])
+    };
     let dir = src.read_exact_at(start + 12, usize::from(count) * 12, "AFCP directory")?;
     let mut iptc = Vec::new();
     for e in dir.chunks_exact(12) {
@@ -217,6 +253,23 @@ fn afcp_trailer(src: &dyn ByteSource) -> Result<Option<Afcp>, MediaError> {
         }
     }
     Ok(Some(Afcp { iptc }))
+}
+
+/// The FLIR FFF data spliced from its APP1 segments (each starts with "FLIR\0", a version byte,
+/// its index and the last index: 8 bytes).
+fn flir_data<'a>(src: &'a dyn ByteSource, segs: &[Segment]) -> Spliced<'a> {
+    let mut parts = Vec::new();
+    let mut fff_at = 0;
+    for s in segs.iter().filter(|s| s.kind == Kind::Flir && s.len > 12) {
+        let len = s.len - 12;
+        parts.push(Part {
+            fff_at,
+            file_at: s.start + 12,
+            len,
+        });
+        fff_at += len;
+    }
+    Spliced { src, parts }
 }
 
 /// Inspects a JPEG file.
@@ -255,6 +308,9 @@ fn inspect_segments(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaRe
             iptc::inspect_iim(&src.read_exact_at(at, len as usize, "AFCP IPTC")?, report);
         }
     }
+    if let Err(e) = flir::inspect(&flir_data(src, segs), report) {
+        report.add_residual(format!("FLIR thermal data is damaged ({e}); GPS in it could not be checked"));
+    }
     for ext in extended_xmp(src, segs)?.values() {
         match ext.assemble() {
             Some(packet) => xmp::inspect_xmp(&packet, report),
@@ -281,6 +337,12 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
             Kind::App12 if mode == StripMode::Identifying => {
                 changes.insert(i, None);
                 removed.push("APP12 camera text (may hold serial numbers)".into());
+                continue;
+            }
+            Kind::Flir if mode == StripMode::Identifying => {
+                // Maker data like a maker note: camera and lens serial numbers, GPS.
+                changes.insert(i, None);
+                removed.push("FLIR thermal camera data (serial numbers, GPS)".into());
                 continue;
             }
             _ => continue,
@@ -313,7 +375,9 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
                 removed.push("incomplete Extended XMP".into());
             }
             Some(packet) => {
-                let Some(clean) = xmp::clean_xmp(&packet, mode) else { continue };
+                let Some(clean) = xmp::clean_xmp(&packet, mode) else {
+                    continue;
+                };
                 // Same length: every chunk keeps its offset and size.
                 for (i, off, data) in &ext.chunks {
                     let Some(s) = segs.get(*i) else { continue };
@@ -324,6 +388,33 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
                 }
             }
         }
+    }
+
+    // FLIR GPS: patched in place inside the FLIR segments.
+    let flir_patches = if mode == StripMode::Identifying {
+        Vec::new()
+    } else {
+        flir::clean(&flir_data(src, &segs)).map_err(|e| MediaError::CannotStrip(format!("FLIR data is damaged ({e})")))?
+    };
+    if !flir_patches.is_empty() {
+        for (i, s) in segs.iter().enumerate().filter(|(_, s)| s.kind == Kind::Flir) {
+            let touching: Vec<&(u64, Vec<u8>)> = flir_patches
+                .iter()
+                .filter(|(at, _)| *at >= s.start && *at < s.start + s.len)
+                .collect();
+            if touching.is_empty() {
+                continue;
+            }
+            let mut seg = src.read_exact_at(s.start, s.len as usize, "JPEG segment")?;
+            for (at, bytes) in touching {
+                let off = (at - s.start) as usize;
+                if let Some(slot) = seg.get_mut(off..off + bytes.len()) {
+                    slot.copy_from_slice(bytes);
+                }
+            }
+            changes.insert(i, Some(seg));
+        }
+        removed.push("FLIR GPS record".into());
     }
 
     // IPTC in an AFCP trailer is cleaned in place; the trailer keeps its layout.
@@ -342,7 +433,10 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     for (i, change) in changes {
         let Some(s) = segs.get(i) else { continue };
         if s.start > pos {
-            plan.pieces.push(Piece::Keep { start: pos, end: s.start });
+            plan.pieces.push(Piece::Keep {
+                start: pos,
+                end: s.start,
+            });
         }
         if let Some(bytes) = change {
             plan.pieces.push(Piece::Insert(bytes));
@@ -359,7 +453,10 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
         plan.pieces.push(Piece::Insert(bytes));
     }
     if pos < src.len() {
-        plan.pieces.push(Piece::Keep { start: pos, end: src.len() });
+        plan.pieces.push(Piece::Keep {
+            start: pos,
+            end: src.len(),
+        });
     }
     super::summarise(&mut plan, &report, mode, removed);
     Ok(plan)

@@ -343,6 +343,7 @@ pub(crate) fn summarise(plan: &mut EditPlan, before: &MediaReport, mode: StripMo
 // `inspect(src, format) -> Result<MediaReport, MediaError>` and
 // `strip(src, format, mode) -> Result<EditPlan, MediaError>`.
 pub mod exif;
+mod flir;
 mod found;
 mod gif;
 pub mod iptc;

@@ -26,6 +26,7 @@ const NS_DWC_PREFIX: &str = "http://rs.tdwg.org/dwc/";
 const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
 const NS_XMP_MM: &str = "http://ns.adobe.com/xap/1.0/mm/";
 const NS_XMP_DM: &str = "http://ns.adobe.com/xmp/1.0/DynamicMedia/";
+const NS_PHOTOMECH: &str = "http://ns.camerabits.com/photomechanic/1.0/";
 const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 
 /// Deeper element nesting than this is hostile; the scan stops there.
@@ -219,7 +220,7 @@ fn classify(p: &Prop) -> Role {
     let container = p.path.iter().find_map(|(u, l)| {
         if u == NS_IPTC_EXT && (l == "LocationCreated" || l == "LocationShown") {
             Some(l.as_str())
-        } else if u.starts_with(NS_DWC_PREFIX) && l == "Location" {
+        } else if u.starts_with(NS_DWC_PREFIX) && l.to_ascii_lowercase().contains("location") {
             Some("dwc")
         } else {
             None
@@ -263,6 +264,7 @@ fn classify(p: &Prop) -> Role {
             "LocationCreated" | "LocationShown" => Role::LocationOther,
             _ => Role::None,
         },
+        NS_PHOTOMECH if local == "CountryCode" => Role::LocationOther,
         NS_XMP_DM if local == "shotLocation" => Role::Place("XMP-xmpDM:ShotLocation".into()),
         NS_DJI => {
             if lower.contains("serialnumber") {
