@@ -1,11 +1,40 @@
-// The popup's one-line status: is the core running, which policy applies.
+// The popup's one-line status: is the core running, which policy applies, how many problems the
+// policy has, and, when the core cannot run, what the organisation's fail mode means for posting.
+//
+// The policy part is read from storage.local (`effectivePolicy`, written by
+// background/policy.js), so it shows even when the service worker cannot answer.
 export async function showStatus(line, { api, t }) {
-  const status = await api.runtime.sendMessage({ type: 'status.get' }).catch((err) => ({ ok: false, error: err.message }));
+  const [status, effective] = await Promise.all([
+    api.runtime.sendMessage({ type: 'status.get' }).catch((err) => ({ ok: false, error: err.message })),
+    api.storage.local.get('effectivePolicy').then((r) => r.effectivePolicy || null, () => null),
+  ]);
+  const parts = [];
   if (status && status.ok) {
     line.dataset.state = 'ok';
-    line.textContent = t('statusActive', [status.version]);
+    parts.push(t('statusActive', [status.version]));
   } else {
     line.dataset.state = 'failed';
-    line.textContent = t('statusCoreFailed', [(status && status.error) || 'unknown error']);
+    parts.push(t('statusCoreFailed', [(status && status.error) || 'unknown error']));
+    const mode = effective?.failMode || 'warn';
+    line.dataset.failMode = mode;
+    parts.push(t(`statusFail_${mode}`));
+  }
+  if (effective) {
+    line.dataset.policy = effective.managed ? 'managed' : 'default';
+    parts.push(effective.managed
+      ? t('statusPolicyManaged', [String(effective.version ?? '?'), effective.revision || '-'])
+      : t('statusPolicyDefault'));
+    const problems = (effective.errors || []).length;
+    line.dataset.policyErrors = String(problems);
+    if (problems) parts.push(problems === 1 ? t('statusPolicyOneError') : t('statusPolicyErrors', [String(problems)]));
+  }
+  line.textContent = parts.join(' ');
+  if (effective && (effective.errors || []).length && api.runtime.openOptionsPage) {
+    const link = document.createElement('a');
+    link.href = '#';
+    link.id = 'open-settings';
+    link.textContent = t('statusOpenSettings');
+    link.addEventListener('click', (ev) => { ev.preventDefault(); api.runtime.openOptionsPage(); });
+    line.append(' ', link);
   }
 }
