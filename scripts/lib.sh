@@ -92,6 +92,7 @@ build_extension() {
   done
   node scripts/manifest-for.mjs firefox dist/firefox/manifest.json
   node scripts/manifest-for.mjs chrome dist/chrome/manifest.json
+  node scripts/build-fixtures.mjs # the e2e editor fixture pages (real Lexical, Draft.js, ProseMirror, Quill)
 
   rm -f dist/safepost-chrome.zip dist/safepost-firefox.xpi
   (cd dist/chrome && zip -qrX ../safepost-chrome.zip .)

@@ -1,21 +1,31 @@
 // SafePost content script: composer watching.
 //
-// Finds the places a post is written (textarea, text inputs, contenteditable editors, also inside
-// open shadow roots), and on every change sends the text to the core, debounced, never on the
-// keystroke's own path. Does nothing until a composer is focused. Never touches the editor's DOM.
+// Finds the places a post is written (textarea, text inputs, contenteditable editors such as
+// Lexical, Draft.js, ProseMirror and Quill, also inside open shadow roots, and ones added after
+// load: everything is found through events, not by scanning the page), and on every change sends
+// the text to the core, debounced, off the keystroke's own path. Does nothing until a composer is
+// focused. Never writes into the editor's DOM: the only thing it ever does to an editor is move
+// the selection when the user asks to "jump to" a finding, as the user could do with the mouse.
 (() => {
   'use strict';
   if (globalThis.SafePostComposer) return;
   const core = globalThis.SafePostCore;
   const DEBOUNCE_MS = 120;
-  const TEXT_INPUT_TYPES = new Set(['text', 'search', 'url', 'email', '']);
+  const TEXT_INPUT_TYPES = new Set(['text', 'search', '']);
+  const BLOCK_TAGS = new Set(['address', 'article', 'aside', 'blockquote', 'dd', 'div', 'dl', 'dt',
+    'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main',
+    'nav', 'ol', 'p', 'pre', 'section', 'table', 'tr', 'ul']);
+  const SKIP_TAGS = new Set(['script', 'style', 'template', 'noscript']);
 
   /** The element that holds the post text for an event target, or null if it is not a composer. */
   function composerOf(target) {
     if (!target || target.nodeType !== 1) return null;
     const tag = target.localName;
-    if (tag === 'textarea') return target;
-    if (tag === 'input') return TEXT_INPUT_TYPES.has((target.getAttribute('type') || '').toLowerCase()) ? target : null;
+    if (tag === 'textarea') return target.readOnly || target.disabled ? null : target;
+    if (tag === 'input') {
+      const type = (target.getAttribute('type') || '').toLowerCase();
+      return TEXT_INPUT_TYPES.has(type) && !target.readOnly && !target.disabled ? target : null;
+    }
     if (target.isContentEditable) {
       let root = target;
       while (root.parentElement && root.parentElement.isContentEditable) root = root.parentElement;
@@ -24,19 +34,65 @@
     return null;
   }
 
+  const isField = (el) => el.localName === 'textarea' || el.localName === 'input';
+
+  /**
+   * The text of a contenteditable editor, with a map back to its text nodes. Block elements and
+   * <br> become line breaks, so the core sees the post as the user sees it, and UTF-16 offsets in
+   * the text map back to a DOM position for "jump to".
+   */
+  function extract(root) {
+    const starts = [];
+    const nodes = [];
+    let text = '';
+    const newline = () => { if (text.length && !text.endsWith('\n')) text += '\n'; };
+    (function walk(parent) {
+      for (let n = parent.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType === 3) {
+          starts.push(text.length);
+          nodes.push(n);
+          text += n.data;
+        } else if (n.nodeType === 1) {
+          const tag = n.localName;
+          if (tag === 'br') { text += '\n'; continue; }
+          if (SKIP_TAGS.has(tag)) continue;
+          const block = BLOCK_TAGS.has(tag);
+          if (block) newline();
+          walk(n);
+          if (block) newline();
+        }
+      }
+    })(root);
+    return { text, starts, nodes };
+  }
+
   function textOf(el) {
-    return 'value' in el && (el.localName === 'textarea' || el.localName === 'input') ? el.value : el.innerText;
+    return isField(el) ? el.value : extract(el).text;
+  }
+
+  /** DOM position of a UTF-16 offset in an extracted text (clamped to the nearest text node). */
+  function positionAt(map, offset) {
+    let lo = 0, hi = map.starts.length - 1, best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (map.starts[mid] <= offset) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (best < 0) return map.nodes.length ? { node: map.nodes[0], offset: 0 } : null;
+    const node = map.nodes[best];
+    return { node, offset: Math.min(offset - map.starts[best], node.data.length) };
   }
 
   const watched = new WeakMap(); // composer -> state
+  const composers = new Set(); // the same composers, to find the ones in a form
   let active = null;
 
   function watch(el) {
     let state = watched.get(el);
     if (state) return state;
-    state = { timer: 0, lastText: null, generation: 0, findings: [], observer: null };
+    state = { timer: 0, lastText: null, generation: 0, findings: [], inflight: null, observer: null };
     watched.set(el, state);
-    if (el.localName !== 'textarea' && el.localName !== 'input') {
+    composers.add(el);
+    if (!isField(el)) {
       // Editors that cancel `beforeinput` and edit the DOM themselves may fire no `input` event.
       state.observer = new MutationObserver(() => schedule(el));
       state.observer.observe(el, { subtree: true, childList: true, characterData: true });
@@ -51,43 +107,108 @@
     state.timer = setTimeout(() => check(el, state), DEBOUNCE_MS);
   }
 
-  async function check(el, state) {
+  /** Runs the check now (unless the text is unchanged); resolves with the findings. */
+  function check(el, state, { force = false } = {}) {
+    clearTimeout(state.timer);
     const text = textOf(el);
-    if (text === state.lastText) return;
+    if (!force && text === state.lastText) return state.inflight || Promise.resolve(state.findings);
     state.lastText = text;
     const generation = ++state.generation;
-    try {
-      const result = await core.request('check-text', { text, site: location.hostname });
-      if (generation !== state.generation) return; // a newer check is under way
-      state.findings = result.findings;
-    } catch (err) {
-      // The core could not start: the toolbar already says so; typing is never blocked.
-      console.warn('SafePost: text check unavailable:', err.message);
-    }
+    const run = core.request('check-text', { text, site: location.hostname, show: el === active })
+      .then((result) => {
+        if (generation === state.generation) state.findings = result.findings;
+        return result.findings;
+      }, (err) => {
+        // The core could not start: the toolbar already says so; typing is never blocked.
+        console.warn('SafePost: text check unavailable:', err.message);
+        if (generation === state.generation) state.findings = [];
+        throw err;
+      })
+      .finally(() => { if (state.inflight === run) state.inflight = null; });
+    state.inflight = run;
+    run.catch(() => {});
+    return run;
   }
 
-  function onFocus(ev) {
-    const el = composerOf(ev.composedPath()[0]);
-    if (!el) return;
+  function deepTarget(ev) {
+    return ev.composedPath()[0];
+  }
+
+  function activate(el) {
+    if (el === active) return;
     active = el;
-    watch(el);
+    const state = watch(el);
     core.anchorTo(el);
+    state.lastText = null; // show this composer's findings, not the previous one's
     core.ready().then(() => schedule(el), () => {});
   }
 
+  function onFocus(ev) {
+    const el = composerOf(deepTarget(ev));
+    if (el) activate(el);
+  }
+
   function onInput(ev) {
-    const el = composerOf(ev.composedPath()[0]);
+    const el = composerOf(deepTarget(ev));
     if (!el) return;
-    if (el !== active) onFocus(ev);
+    activate(el);
     schedule(el);
   }
 
   addEventListener('focusin', onFocus, true);
   addEventListener('input', onInput, true);
 
+  /** Selects a finding's span in its composer, as the user could with the mouse. */
+  function jumpTo(el, finding) {
+    if (!el || !el.isConnected || !finding) return;
+    const start = finding.start_utf16 | 0, end = finding.end_utf16 | 0;
+    el.focus({ preventScroll: false });
+    if (isField(el)) {
+      el.setSelectionRange(start, end);
+      return;
+    }
+    const map = extract(el);
+    const a = positionAt(map, start), b = positionAt(map, end);
+    if (!a || !b) return;
+    const range = el.ownerDocument.createRange();
+    range.setStart(a.node, a.offset);
+    range.setEnd(b.node, b.offset);
+    const sel = (el.getRootNode().getSelection?.() ?? el.ownerDocument.getSelection());
+    sel.removeAllRanges();
+    sel.addRange(range);
+    (a.node.parentElement || el).scrollIntoView?.({ block: 'nearest' });
+  }
+
+  core.onMessage((msg) => {
+    if (msg.type === 'jump' && msg.finding) jumpTo(active, msg.finding);
+    if (msg.type === 'policy-changed' && active) {
+      const state = watched.get(active);
+      if (state) { state.lastText = null; schedule(active); }
+    }
+  });
+
   globalThis.SafePostComposer = Object.freeze({
-    /** The latest findings for the focused composer (used by the submit gate). */
+    composerOf,
+    textOf,
+    jumpTo,
+    /** The latest findings for a composer (used by the submit gate). */
     findingsFor(el) { return (watched.get(el) || {}).findings || []; },
-    get active() { return active; },
+    /** True when the composer's text changed since its last check (or was never checked). */
+    isStale(el) {
+      const state = watched.get(el);
+      return !state || state.inflight !== null || textOf(el) !== state.lastText;
+    },
+    /** Checks the composer now; resolves with its findings. */
+    checkNow(el) { return check(el, watch(el)); },
+    /** The watched composers inside `root` (a form), connected ones only. */
+    within(root) {
+      const found = [];
+      for (const el of composers) {
+        if (!el.isConnected) composers.delete(el);
+        else if (root.contains(el)) found.push(el);
+      }
+      return found;
+    },
+    get active() { return active && active.isConnected ? active : null; },
   });
 })();

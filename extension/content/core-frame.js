@@ -113,6 +113,9 @@
     const s = host.style;
     if (size.modal) {
       s.inset = '0'; s.width = '100vw'; s.height = '100vh';
+      // Dialogs take the keyboard: focus moves into the frame (the dialog focuses its default
+      // button); the content script that opened the dialog returns focus to the composer.
+      if (frame && msg) frame.focus();
       return;
     }
     s.width = `${size.width}px`; s.height = `${size.height}px`;

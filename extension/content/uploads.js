@@ -1,0 +1,136 @@
+// SafePost content script: upload interception.
+//
+// Photos and videos reach a site three ways: a file picker (`input`/`change` on an
+// <input type="file">), drag and drop, and paste. Listeners on `window` in the capture phase,
+// registered at document_start, run before any page listener: they hold the event, hand the
+// files to the core frame (which inspects them, asks the user and cleans them), and then give the
+// site the result as if the user had picked it: the cleaned File goes into `input.files` and
+// `input`/`change` are dispatched again, or a new drop/paste event carries it. When the user
+// cancels, the site never sees the files. The user's original file is never lost: it is only
+// replaced by a cleaned copy the user agreed to (or the policy requires).
+(() => {
+  'use strict';
+  if (globalThis.SafePostUploads) return;
+  const core = globalThis.SafePostCore;
+
+  const MEDIA_NAME = /\.(jpe?g|jfif|png|apng|heic|heif|avif|webp|gif|tiff?|dng|jxl|mp4|m4v|mov|qt|3gp|3g2)$/i;
+  const isMedia = (f) => /^(image|video)\//.test(f.type) || (!f.type && MEDIA_NAME.test(f.name));
+
+  let replaying = 0;
+  const held = new WeakMap(); // file input -> true while its pick is being inspected
+
+  function replay(fn) {
+    replaying++;
+    try { fn(); } finally { replaying--; }
+  }
+
+  function deepActive() {
+    let el = document.activeElement;
+    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+    return el;
+  }
+
+  /** Hands the files to the core; resolves with `{action: 'continue'|'cancel', files}`. */
+  async function inspect(files, via) {
+    const focus = deepActive();
+    try {
+      const result = await core.request('upload', { files, via, site: location.hostname });
+      if (!result || !Array.isArray(result.files)) throw new Error('no answer from the core');
+      return result;
+    } catch (err) {
+      // The core is not running (the toolbar says so): the site gets exactly what the user gave.
+      console.warn('SafePost: upload check unavailable:', err.message);
+      return { action: 'continue', files };
+    } finally {
+      if (focus && focus.isConnected && typeof focus.focus === 'function') focus.focus({ preventScroll: true });
+    }
+  }
+
+  function fileInputOf(ev) {
+    const el = ev.composedPath()[0];
+    return el && el.localName === 'input' && el.type === 'file' ? el : null;
+  }
+
+  // File picker: `input` fires first, then `change`; both are held until the files are settled.
+  function onPick(ev) {
+    if (replaying) return;
+    const input = fileInputOf(ev);
+    if (!input) return;
+    if (held.get(input)) {
+      ev.stopImmediatePropagation();
+      return;
+    }
+    const files = [...(input.files || [])];
+    if (!files.some(isMedia)) return;
+    ev.stopImmediatePropagation();
+    held.set(input, true);
+    inspect(files, 'picker').then((result) => {
+      held.delete(input);
+      if (result.action !== 'continue') {
+        input.value = '';
+        return;
+      }
+      if (result.changed) {
+        const dt = new DataTransfer();
+        for (const f of result.files) dt.items.add(f);
+        input.files = dt.files;
+      }
+      replay(() => {
+        input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+    });
+  }
+  addEventListener('input', onPick, true);
+  addEventListener('change', onPick, true);
+
+  /** What a DataTransfer carries besides files (text, HTML, URLs), read while it is readable. */
+  function stringsOf(dt) {
+    const out = [];
+    for (const type of dt.types || []) {
+      if (type === 'Files') continue;
+      try { out.push([type, dt.getData(type)]); } catch { /* not readable */ }
+    }
+    return out;
+  }
+
+  function rebuild(files, strings) {
+    const dt = new DataTransfer();
+    for (const [type, data] of strings) {
+      try { dt.setData(type, data); } catch { /* not settable */ }
+    }
+    for (const f of files) dt.items.add(f);
+    return dt;
+  }
+
+  // Drag and drop, and paste: the event is cancelled; a new one carries the settled files.
+  function intercept(ev, via, dt, redispatch) {
+    if (replaying || !dt) return;
+    const files = [...(dt.files || [])];
+    if (!files.some(isMedia)) return;
+    const strings = stringsOf(dt);
+    const target = ev.composedPath()[0];
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    inspect(files, via).then((result) => {
+      if (result.action !== 'continue' || !target.isConnected) return;
+      replay(() => target.dispatchEvent(redispatch(rebuild(result.files, strings))));
+    });
+  }
+
+  addEventListener('drop', (ev) => {
+    const { clientX, clientY, screenX, screenY, ctrlKey, shiftKey, altKey, metaKey } = ev;
+    intercept(ev, 'drop', ev.dataTransfer, (dataTransfer) => new DragEvent('drop', {
+      bubbles: true, cancelable: true, composed: true, dataTransfer,
+      clientX, clientY, screenX, screenY, ctrlKey, shiftKey, altKey, metaKey,
+    }));
+  }, true);
+
+  addEventListener('paste', (ev) => {
+    intercept(ev, 'paste', ev.clipboardData, (clipboardData) => new ClipboardEvent('paste', {
+      bubbles: true, cancelable: true, composed: true, clipboardData,
+    }));
+  }, true);
+
+  globalThis.SafePostUploads = Object.freeze({ isMedia });
+})();

@@ -2,38 +2,119 @@
 //
 // It runs the Rust core (WebAssembly is allowed here whatever the site's CSP), answers the
 // content script over the private MessageChannel it was given, and draws SafePost's on-page UI
-// (extension/ui/panel.js) where page scripts cannot read or forge it. Media inspection runs in a
-// dedicated worker (media-worker.js) because it reads Files synchronously, slice by slice.
+// (extension/ui/) where page scripts cannot read or forge it: the findings panel, the submit
+// gate's dialog and the upload dialogs. Media inspection runs in a dedicated worker
+// (media-worker.js) because it reads Files synchronously, slice by slice.
+//
+// The effective policy (written by the service worker's policy module to storage.local under
+// `effectivePolicy`) is read at start and followed through storage.onChanged: text rules compile
+// into a TextChecker per site; `submit` and `uploads` settings drive the dialogs.
 import init, { TextChecker, coreVersion } from './pkg/safepost.js';
+import { applyPlan } from './apply-plan.js';
 import { Panel } from '../ui/panel.js';
+import { Surface } from '../ui/surface.js';
+import { gateDialog } from '../ui/gate-dialog.js';
+import { uploadDialog, uploadProblemDialog } from '../ui/upload-dialog.js';
+import { reportToIt } from '../ui/report.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
+const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
 
 const wasmReady = init({ module_or_path: new URL('./pkg/safepost_bg.wasm', import.meta.url) });
 wasmReady.catch(() => {}); // handled in accept(): reported to the content script, never thrown
 
 let port = null;
-const checkers = new Map(); // site -> TextChecker
 let panel = null;
+let surface = null;
+let site = '';
+const live = document.getElementById('live');
 
-function checkerFor(site) {
-  let checker = checkers.get(site);
+// ---- Policy ---------------------------------------------------------------------------------
+
+let policy = null; // the policy document (object) or null for the shipped default
+const checkers = new Map(); // site -> TextChecker
+
+function setPolicy(effective) {
+  const next = effective && effective.policy && typeof effective.policy === 'object' ? effective.policy : null;
+  policy = next;
+  for (const checker of checkers.values()) checker.free?.();
+  checkers.clear();
+}
+
+const policyLoaded = api.storage.local.get('effectivePolicy')
+  .then((stored) => setPolicy(stored.effectivePolicy), () => setPolicy(null));
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local' || !changes.effectivePolicy) return;
+  setPolicy(changes.effectivePolicy.newValue);
+  send({ type: 'policy-changed' });
+});
+
+function submitSettings() {
+  const s = (policy && policy.submit) || {};
+  return {
+    allow_post_anyway: s.allow_post_anyway !== false,
+    require_justification: s.require_justification !== false,
+  };
+}
+
+function uploadSettings() {
+  const u = (policy && policy.uploads) || {};
+  return {
+    action: ['ask', 'strip', 'block'].includes(u.action) ? u.action : 'ask',
+    strip_mode: u.strip_mode === 'identifying' ? 'identifying' : 'location',
+  };
+}
+
+function checkerFor(host) {
+  let checker = checkers.get(host);
   if (!checker) {
-    checker = new TextChecker(undefined, site || undefined);
-    checkers.set(site, checker);
+    try {
+      checker = new TextChecker(policy ? JSON.stringify(policy) : undefined, host || undefined);
+    } catch (err) {
+      // A policy the core cannot compile at all: the shipped default still protects the user.
+      console.warn('SafePost: policy could not be compiled, using the default:', err);
+      checker = new TextChecker(undefined, host || undefined);
+    }
+    checkers.set(host, checker);
   }
   return checker;
 }
 
+const report = (findings) => reportToIt({ site, findings });
+
+// ---- Requests from the content script ---------------------------------------------------------
+
 const handlers = {
-  'check-text'(msg) {
-    const findings = checkerFor(msg.site).check(String(msg.text ?? ''));
-    panel.showFindings(findings);
+  async 'check-text'(msg) {
+    await policyLoaded;
+    site = String(msg.site || '');
+    const text = String(msg.text ?? '');
+    const findings = checkerFor(site).check(text);
+    if (msg.show !== false) panel.showFindings(findings, { empty: text.trim() === '' });
     return { findings };
   },
   version() {
     return { version: coreVersion() };
   },
+  async gate(msg) {
+    await policyLoaded;
+    site = String(msg.site || site);
+    const findings = Array.isArray(msg.findings) ? msg.findings : [];
+    const decision = await gateDialog({ surface, live, t, findings, site, submit: submitSettings(), report });
+    if (decision.action === 'post' && decision.justification) {
+      // Overrides are recorded by the service worker when it handles them; never the secret itself.
+      api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification,
+        findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, preview: f.preview })) } }).catch(() => {});
+    }
+    return decision;
+  },
+  async upload(msg) {
+    await policyLoaded;
+    site = String(msg.site || site);
+    return settleUploads(Array.isArray(msg.files) ? msg.files : []);
+  },
+  // Direct access to the media engine (used by tests and the CLI parity check).
   'inspect-upload'(msg) {
     return media('inspect', { file: msg.file });
   },
@@ -41,6 +122,77 @@ const handlers = {
     return media('strip', { file: msg.file, mode: msg.mode });
   },
 };
+
+// ---- Uploads ----------------------------------------------------------------------------------
+
+const LARGE_FILE = 20 * 1024 * 1024;
+const MEDIA_NAME = /\.(jpe?g|jfif|png|apng|heic|heif|avif|webp|gif|tiff?|dng|jxl|mp4|m4v|mov|qt|3gp|3g2)$/i;
+const isMedia = (f) => /^(image|video)\//.test(f.type) || (!f.type && MEDIA_NAME.test(f.name));
+const revealing = (r) => !!(r && (r.location || r.identity?.serial_numbers?.length || r.identity?.owner_names?.length));
+
+/**
+ * Inspects the files, asks the user (or applies the policy), cleans what must be cleaned.
+ * Resolves with {action: 'continue'|'cancel', files, changed}. A file is only ever replaced by a
+ * cleaned copy, and passed on unchecked only when the user explicitly chooses so.
+ */
+async function settleUploads(files) {
+  const settings = uploadSettings();
+  const large = files.filter((f) => isMedia(f) && f.size >= LARGE_FILE);
+  const done = large.length ? panel.notice(t('uploadChecking', [large.map((f) => f.name).join(', ')]), { timeout: 0, progress: true }) : null;
+  let results;
+  try {
+    results = await Promise.all(files.map(async (file) => {
+      if (!isMedia(file)) return { file };
+      try {
+        return { file, report: await media('inspect', { file }) };
+      } catch (err) {
+        return { file, error: (err && err.message) || String(err) };
+      }
+    }));
+  } finally {
+    if (done) done();
+  }
+
+  const problems = results.filter((r) => r.error);
+  if (problems.length) {
+    const choice = await uploadProblemDialog({ surface, live, t, items: problems, report });
+    if (choice !== 'original') return { action: 'cancel', files: [], changed: false };
+  }
+  const risky = results.filter((r) => revealing(r.report));
+  if (!risky.length) return { action: 'continue', files, changed: false };
+
+  let mode = settings.strip_mode;
+  if (settings.action !== 'strip') {
+    const choice = await uploadDialog({ surface, live, t, items: risky, uploads: settings, report });
+    if (choice.action === 'cancel') return { action: 'cancel', files: [], changed: false };
+    if (choice.action === 'keep') return { action: 'continue', files, changed: false };
+    if (choice.identity) mode = 'identifying';
+  }
+
+  const cleaned = new Map();
+  const failed = [];
+  const stop = large.length ? panel.notice(t('uploadCleaning'), { timeout: 0, progress: true }) : null;
+  try {
+    for (const r of risky) {
+      try {
+        const plan = await media('strip', { file: r.file, mode });
+        cleaned.set(r.file, applyPlan(r.file, plan));
+      } catch (err) {
+        failed.push({ file: r.file, error: (err && err.message) || String(err) });
+      }
+    }
+  } finally {
+    if (stop) stop();
+  }
+  if (failed.length) {
+    const choice = await uploadProblemDialog({ surface, live, t, items: failed, report });
+    if (choice !== 'original') return { action: 'cancel', files: [], changed: false };
+  }
+  if (settings.action === 'strip' && cleaned.size) {
+    panel.notice(cleaned.size === 1 ? t('uploadStrippedOne', [[...cleaned.keys()][0].name]) : t('uploadStrippedMany', [String(cleaned.size)]));
+  }
+  return { action: 'continue', files: files.map((f) => cleaned.get(f) || f), changed: cleaned.size > 0 };
+}
 
 // One media worker per frame, started on the first upload.
 let worker = null;
@@ -56,6 +208,12 @@ function media(type, payload) {
       if (ev.data.error) p.reject(new Error(ev.data.error));
       else p.resolve(ev.data.result);
     };
+    worker.onerror = (ev) => {
+      ev.preventDefault?.();
+      for (const p of mediaPending.values()) p.reject(new Error(t('uploadWorkerFailed')));
+      mediaPending.clear();
+      worker = null;
+    };
   }
   const id = ++mediaSeq;
   return new Promise((resolve, reject) => {
@@ -63,6 +221,8 @@ function media(type, payload) {
     worker.postMessage({ id, type, ...payload });
   });
 }
+
+// ---- The channel --------------------------------------------------------------------------------
 
 function send(msg) {
   if (port) port.postMessage(msg);
@@ -72,7 +232,7 @@ async function onRequest(ev) {
   const msg = ev.data;
   if (!msg || typeof msg !== 'object') return;
   if (msg.id === undefined) return panel.onHostMessage(msg);
-  const handler = handlers[msg.type];
+  const handler = Object.hasOwn(handlers, msg.type) && handlers[msg.type];
   try {
     if (!handler) throw new Error(`unknown request ${msg.type}`);
     const result = await handler(msg);
@@ -96,7 +256,8 @@ async function accept(candidate, nonce) {
     port.postMessage({ type: 'failed', error });
     return;
   }
-  panel = new Panel({ send, i18n: (key, subs) => api.i18n.getMessage(key, subs) });
+  surface = new Surface(send);
+  panel = new Panel({ send, surface, report, i18n: t });
   port.onmessage = onRequest;
   port.postMessage({ type: 'ready', version: coreVersion() });
 }

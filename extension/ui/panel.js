@@ -2,8 +2,10 @@
 //
 // Drawn inside the core page (an extension frame), so the site can neither read nor forge it.
 // Collapsed, it is a pill with the finding count in the colour of the worst severity; expanded,
-// a list of findings with their message, redacted preview and policy link. It tells the content
-// script how big it wants to be with `layout` messages, and announces changes to screen readers.
+// a list of findings with their message, redacted preview, policy link and a "Show" button that
+// selects the span in the composer. Short notices (a photo cleaned by policy, a large video being
+// checked) appear above it. It tells the content script how big it wants to be through the
+// Surface, and announces changes to screen readers. Nothing is shown for an empty composer.
 
 const SEVERITY_ORDER = { info: 0, warn: 1, block: 2 };
 const COLLAPSED = { width: 190, height: 40 };
@@ -11,13 +13,17 @@ const EXPANDED_WIDTH = 360;
 const EXPANDED_MAX_HEIGHT = 420;
 
 export class Panel {
-  constructor({ send, i18n }) {
+  constructor({ send, surface, i18n, report }) {
     this.send = send;
+    this.surface = surface;
+    this.report = report;
     this.t = (key, subs) => i18n(key, subs) || key;
     this.root = document.getElementById('panel');
     this.live = document.getElementById('live');
     this.findings = [];
+    this.visible = false; // a composer with text is being checked
     this.expanded = false;
+    this.notices = [];
     this.lastAnnounced = null;
   }
 
@@ -26,16 +32,32 @@ export class Panel {
     if (msg.type === 'hide') this.hide();
   }
 
-  showFindings(findings) {
+  /** The findings of the focused composer; `empty` hides the panel (nothing typed yet). */
+  showFindings(findings, { empty = false } = {}) {
     this.findings = Array.isArray(findings) ? findings : [];
+    this.visible = !empty;
     if (this.findings.length === 0) this.expanded = false;
     this.render();
-    this.announce();
+    if (this.visible) this.announce();
   }
 
   hide() {
-    this.root.hidden = true;
-    this.send({ type: 'layout', width: 0, height: 0 });
+    this.visible = false;
+    this.render();
+  }
+
+  /** Shows a short notice; returns a function that removes it. `timeout` 0 keeps it until removed. */
+  notice(text, { timeout = 6000, progress = false, tone = 'info' } = {}) {
+    const item = { text, progress, tone };
+    this.notices.push(item);
+    this.live.textContent = text;
+    this.render();
+    const remove = () => {
+      const i = this.notices.indexOf(item);
+      if (i >= 0) { this.notices.splice(i, 1); this.render(); }
+    };
+    if (timeout) setTimeout(remove, timeout);
+    return remove;
   }
 
   worstSeverity() {
@@ -62,44 +84,68 @@ export class Panel {
 
   render() {
     const severity = this.worstSeverity() || 'ok';
+    const showPill = this.visible;
+    if (!showPill && this.notices.length === 0) {
+      this.root.hidden = true;
+      this.root.replaceChildren();
+      this.surface.panel(0, 0);
+      return;
+    }
     this.root.hidden = false;
     this.root.className = `panel sev-${severity}${this.expanded ? ' expanded' : ''}`;
+    const hadFocus = this.root.contains(document.activeElement) ? document.activeElement.id : null;
     this.root.replaceChildren();
 
-    const pill = el('button', { id: 'count', class: 'pill', type: 'button', 'aria-expanded': String(this.expanded),
-      'data-count': String(this.findings.length), 'data-severity': severity },
-      el('span', { class: 'shield', 'aria-hidden': 'true' }), el('span', { class: 'label' }, this.countLabel()));
-    pill.disabled = this.findings.length === 0;
-    pill.addEventListener('click', () => { this.expanded = !this.expanded; this.render(); });
-    this.root.append(pill);
-
-    if (this.expanded) {
-      const list = el('ul', { class: 'findings', 'aria-label': this.t('panelListLabel') });
-      for (const f of this.findings) list.append(this.findingItem(f));
-      this.root.append(list);
+    if (showPill) {
+      const pill = el('button', { id: 'count', class: 'pill', type: 'button', 'aria-expanded': String(this.expanded),
+        'aria-controls': 'findings', 'data-count': String(this.findings.length), 'data-severity': severity },
+        el('span', { class: 'shield', 'aria-hidden': 'true' }), el('span', { class: 'label' }, this.countLabel()));
+      pill.disabled = this.findings.length === 0;
+      pill.addEventListener('click', () => { this.expanded = !this.expanded; this.render(); });
+      this.root.append(pill);
+      if (this.expanded) {
+        const list = el('ul', { id: 'findings', class: 'findings', 'aria-label': this.t('panelListLabel') });
+        this.findings.forEach((f, i) => list.append(this.findingItem(f, i)));
+        const report = el('button', { type: 'button', class: 'btn link report', id: 'panel-report' }, this.t('liveReportToIt'));
+        report.addEventListener('click', () => this.report(this.findings));
+        list.append(el('li', { class: 'panel-footer' }, report));
+        this.root.append(list);
+      }
     }
+    for (const n of this.notices) {
+      const box = el('div', { class: `notice tone-${n.tone}`, role: 'status' }, el('span', {}, n.text));
+      if (n.progress) box.append(el('progress', { 'aria-label': n.text }));
+      this.root.append(box);
+    }
+    if (hadFocus) document.getElementById(hadFocus)?.focus();
     this.layout();
   }
 
-  findingItem(f) {
+  findingItem(f, i) {
     const item = el('li', { class: `finding sev-${f.severity}`, 'data-rule': f.rule },
       el('span', { class: 'severity' }, this.t(`severity_${f.severity}`)),
       el('p', { class: 'message' }, f.message),
       el('code', { class: 'preview' }, f.preview));
+    const row = el('div', { class: 'finding-actions' });
+    const jump = el('button', { type: 'button', class: 'btn link jump', id: `jump-${i}` }, this.t('liveJumpTo'));
+    jump.addEventListener('click', () => this.send({ type: 'jump', finding: { start_utf16: f.start_utf16, end_utf16: f.end_utf16 } }));
+    row.append(jump);
     if (f.link) {
-      item.append(el('a', { class: 'policy-link', href: f.link, target: '_blank', rel: 'noopener noreferrer' },
+      row.append(el('a', { class: 'policy-link', href: f.link, target: '_blank', rel: 'noopener noreferrer' },
         this.t('panelPolicyLink')));
     }
+    item.append(row);
     return item;
   }
 
   layout() {
-    if (!this.expanded) {
-      this.send({ type: 'layout', ...COLLAPSED });
+    const notices = this.notices.length;
+    if (!this.expanded && !notices) {
+      this.surface.panel(COLLAPSED.width, COLLAPSED.height);
       return;
     }
     const height = Math.min(EXPANDED_MAX_HEIGHT, Math.ceil(this.root.scrollHeight) + 8);
-    this.send({ type: 'layout', width: EXPANDED_WIDTH, height });
+    this.surface.panel(EXPANDED_WIDTH, Math.max(height, COLLAPSED.height));
   }
 }
 
@@ -107,6 +153,6 @@ export class Panel {
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children) node.append(c);
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
   return node;
 }

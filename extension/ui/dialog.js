@@ -1,0 +1,78 @@
+// A modal dialog in the extension frame: the base every SafePost dialog is built on.
+//
+// Keyboard operable (Tab stays inside, Escape dismisses, the default button has focus on open),
+// announced to screen readers (role=dialog or alertdialog, aria-modal, labelled and described,
+// plus a polite live-region message), drawn over a backdrop that covers the page. Dialogs open one
+// at a time, in the order they were asked for. The page's focus is returned by the content
+// script that asked, once the answer is back.
+import { el } from './panel.js';
+
+let queue = Promise.resolve();
+
+/**
+ * Opens a dialog; resolves with what `onAction` returns for the chosen action (an action whose
+ * handler returns `undefined` keeps the dialog open, e.g. to reveal a justification field).
+ * `content`: nodes for the body. `actions`: [{id, label, kind: 'primary'|'secondary'|'danger'}].
+ * `dismiss`: the result for Escape.
+ */
+export function openDialog(opts) {
+  const run = queue.then(() => show(opts));
+  queue = run.catch(() => {});
+  return run;
+}
+
+let seq = 0;
+function show({ surface, live, title, intro, content = [], actions, dismiss, onAction, role = 'dialog', initial, tone = 'info' }) {
+  return new Promise((resolve) => {
+    const id = `dlg-${++seq}`;
+    const buttons = new Map();
+    const actionRow = el('div', { class: 'dialog-actions' });
+    for (const a of actions) {
+      const b = el('button', { type: 'button', class: `btn ${a.kind || 'secondary'}`, 'data-action': a.id }, a.label);
+      buttons.set(a.id, b);
+      actionRow.append(b);
+    }
+    const box = el('div', { class: `dialog tone-${tone}`, role, 'aria-modal': 'true', 'aria-labelledby': `${id}-title`,
+      'aria-describedby': `${id}-intro`, id },
+      el('h2', { id: `${id}-title`, class: 'dialog-title' }, title),
+      el('p', { id: `${id}-intro`, class: 'dialog-intro' }, intro || ''),
+      ...content, actionRow);
+    const backdrop = el('div', { class: 'backdrop' }, box);
+    document.body.append(backdrop);
+    surface.openModal();
+
+    const close = (result) => {
+      backdrop.remove();
+      document.removeEventListener('keydown', onKey, true);
+      surface.closeModal();
+      resolve(result);
+    };
+    const handle = async (actionId) => {
+      const result = await onAction(actionId, { box, buttons, close });
+      if (result !== undefined) close(result);
+    };
+    actionRow.addEventListener('click', (ev) => {
+      const b = ev.target.closest('button[data-action]');
+      if (b && !b.disabled) handle(b.dataset.action);
+    });
+    const focusables = () => [...box.querySelectorAll('button, a[href], input, textarea, select, [tabindex="0"]')]
+      .filter((n) => !n.disabled && !n.hidden && n.offsetParent !== null);
+    function onKey(ev) {
+      if (ev.key === 'Escape') {
+        ev.preventDefault();
+        close(dismiss);
+      } else if (ev.key === 'Tab') {
+        const list = focusables();
+        if (!list.length) return;
+        const first = list[0], last = list[list.length - 1];
+        if (ev.shiftKey && document.activeElement === first) { ev.preventDefault(); last.focus(); }
+        else if (!ev.shiftKey && document.activeElement === last) { ev.preventDefault(); first.focus(); }
+        else if (!box.contains(document.activeElement)) { ev.preventDefault(); first.focus(); }
+      }
+    }
+    document.addEventListener('keydown', onKey, true);
+    if (live) live.textContent = `${title}. ${intro || ''}`;
+    const start = buttons.get(initial) || focusables()[0];
+    if (start) start.focus();
+  });
+}

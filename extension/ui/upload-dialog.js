@@ -1,0 +1,111 @@
+// The upload dialogs: what a photo or video reveals, and what to do about it.
+//
+// `uploadDialog`: for files whose metadata shows where they were taken or who took them: a
+// thumbnail, "Taken at 48.8584 N, 2.2945 E, near …", the device and serial number, and the
+// choices "Remove location and continue" (default), "Keep as is" (unless the policy blocks it),
+// "Cancel". Resolves with {action: 'strip'|'keep'|'cancel', identity: bool}.
+// `uploadProblemDialog`: a file SafePost could not check or clean. The default is Cancel; the
+// original goes to the site only when the user explicitly chooses it. Resolves 'original'|'cancel'.
+import { el } from './panel.js';
+import { openDialog } from './dialog.js';
+
+/** "48.8584 N, 2.2945 E" */
+export function formatCoordinates(lat, lon) {
+  const f = (v, pos, neg) => `${Math.abs(v).toFixed(4)} ${v >= 0 ? pos : neg}`;
+  return `${f(lat, 'N', 'S')}, ${f(lon, 'E', 'W')}`;
+}
+
+function formatSize(bytes) {
+  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(1)} GB`;
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+function thumbnail(file) {
+  const url = URL.createObjectURL(file);
+  const media = file.type.startsWith('video/')
+    ? el('video', { class: 'thumb', src: url, preload: 'metadata', muted: '', 'aria-hidden': 'true' })
+    : el('img', { class: 'thumb', src: url, alt: '' });
+  media.addEventListener(media.localName === 'video' ? 'loadeddata' : 'load', () => URL.revokeObjectURL(url), { once: true });
+  media.addEventListener('error', () => { URL.revokeObjectURL(url); media.replaceWith(el('div', { class: 'thumb none', 'aria-hidden': 'true' })); }, { once: true });
+  return media;
+}
+
+/** The sentences describing what a report reveals. */
+export function reveals(report, t) {
+  const lines = [];
+  const loc = report.location;
+  if (loc) {
+    const hasCoords = typeof loc.lat === 'number' && typeof loc.lon === 'number';
+    if (hasCoords && loc.place) lines.push(t('uploadTakenAtNear', [formatCoordinates(loc.lat, loc.lon), loc.place]));
+    else if (hasCoords) lines.push(t('uploadTakenAt', [formatCoordinates(loc.lat, loc.lon)]));
+    else if (loc.place) lines.push(t('uploadPlace', [loc.place]));
+    else lines.push(t('uploadLocationUnknown'));
+  }
+  const id = report.identity || {};
+  const device = [id.make, id.model].filter(Boolean).join(' ');
+  if (device) lines.push(t('uploadDevice', [device]));
+  for (const s of id.serial_numbers || []) lines.push(t('uploadSerial', [s]));
+  for (const o of id.owner_names || []) lines.push(t('uploadOwner', [o]));
+  if (id.captured_at) lines.push(t('uploadCapturedAt', [id.captured_at]));
+  return lines;
+}
+
+function fileItem(file, lines) {
+  return el('li', { class: 'upload-item' }, thumbnail(file),
+    el('div', { class: 'upload-text' },
+      el('p', { class: 'file-name' }, el('b', {}, file.name), ` (${formatSize(file.size)})`),
+      el('ul', { class: 'reveals' }, ...lines.map((l) => el('li', {}, l)))));
+}
+
+export function uploadDialog({ surface, live, t, items, uploads, report }) {
+  const blocked = uploads.action === 'block';
+  const identityFound = items.some(({ report: r }) => (r.identity?.serial_numbers?.length || r.identity?.owner_names?.length));
+  const locationFound = items.some(({ report: r }) => r.location);
+  const list = el('ul', { class: 'upload-list' }, ...items.map(({ file, report: r }) => fileItem(file, reveals(r, t))));
+  const content = [list];
+  let alsoIdentity = null;
+  if (identityFound) {
+    alsoIdentity = el('input', { type: 'checkbox', id: 'also-identity' });
+    alsoIdentity.checked = uploads.strip_mode === 'identifying' || !locationFound;
+    content.push(el('label', { class: 'check' }, alsoIdentity, ' ', t('uploadAlsoIdentity')));
+  }
+  const actions = [{ id: 'strip', label: t(locationFound ? 'uploadRemoveLocation' : 'uploadRemoveDetails'), kind: 'primary' }];
+  if (!blocked) actions.push({ id: 'keep', label: t('uploadKeep') });
+  actions.push({ id: 'cancel', label: t('uploadCancel') }, { id: 'report', label: t('liveReportToIt') });
+  return openDialog({
+    surface, live, tone: 'warn', initial: 'strip', dismiss: { action: 'cancel' },
+    title: t(items.length === 1 ? 'uploadTitleOne' : 'uploadTitleMany', [String(items.length)]),
+    intro: t(blocked ? 'uploadIntroBlocked' : 'uploadIntro'),
+    content,
+    actions,
+    onAction(id) {
+      if (id === 'report') {
+        report(items.map(({ file }) => ({ rule: 'upload.metadata', severity: 'warn', preview: file.name })));
+        return undefined;
+      }
+      if (id === 'strip') return { action: 'strip', identity: alsoIdentity ? alsoIdentity.checked : false };
+      return { action: id };
+    },
+  });
+}
+
+export function uploadProblemDialog({ surface, live, t, items, report }) {
+  const list = el('ul', { class: 'upload-list' },
+    ...items.map(({ file, error }) => fileItem(file, [t('uploadProblemReason', [error])])));
+  return openDialog({
+    surface, live, tone: 'warn', initial: 'cancel', dismiss: 'cancel',
+    title: t('uploadProblemTitle'),
+    intro: t('uploadProblemIntro'),
+    content: [list],
+    actions: [{ id: 'cancel', label: t('uploadCancel'), kind: 'primary' }, { id: 'original', label: t('uploadUseOriginal') },
+      { id: 'report', label: t('liveReportToIt') }],
+    onAction(id) {
+      if (id === 'report') {
+        report(items.map(({ file }) => ({ rule: 'upload.unchecked', severity: 'warn', preview: file.name })));
+        return undefined;
+      }
+      return id;
+    },
+  });
+}
