@@ -53,6 +53,9 @@ fn chunks(src: &dyn ByteSource) -> Result<Vec<Chunk>, MediaError> {
         out.push(c);
         pos += c.total();
     }
+    if !out.iter().any(|c| matches!(&c.fourcc, b"VP8 " | b"VP8L" | b"VP8X")) {
+        return Err(MediaError::Malformed { what: "WebP", offset: 12, reason: "no image chunk".into() });
+    }
     Ok(out)
 }
 
