@@ -1,3 +1,193 @@
-// Report to IT: the ticket queue and the service-desk adapters.
-// (Placeholder: the Report-to-IT work fills this in.) Message types handled here start with `report.`.
-export const ticketHandlers = {};
+// Report to IT: opening the report form, saving reports, and delivering them to the company's
+// service desk through the adapter IT chose in the policy (tickets/*.js), never lost, never
+// doubled (tickets/queue.js).
+//
+// Message types (all `report.*`):
+//   report.open {context}          any SafePost UI: opens the form prefilled from `context`
+//                                   ({site, rule, category, severity, findings: [{rule, severity, preview}], text?})
+//   report.draft {draftId}          the form: its context, the desk it will go to
+//   report.screenshot {draftId}     the form: a capture of the tab the report is about
+//   report.submit {...}             the form: saves the report and queues it; answers {id}
+//   report.list / report.get {id}   the popup and the form: saved reports (without screenshots)
+//   report.resend {id}              "Resend" in the popup
+//   report.flush                    runs the queue now and waits for it
+// The keyboard shortcut (commands "report-to-it") opens the form for the active tab.
+import { readTicketConfig } from './tickets/config.js';
+import { CATEGORIES } from './tickets/compose.js';
+import { enqueue, kick, drain, allRecords, getRecord, resend, ALARM } from './tickets/queue.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+const DRAFT = 'reportDraft:';
+const SCREENSHOT_MAX = 4 * 1024 * 1024; // data URL characters
+
+/** Only these fields of a context are kept: a finding carries its redacted preview, never the match. */
+function cleanContext(context, tab) {
+  const c = context && typeof context === 'object' ? context : {};
+  const s = (v, max = 2000) => (typeof v === 'string' ? v.slice(0, max) : '');
+  const findings = Array.isArray(c.findings) ? c.findings.slice(0, 50).map((f) => ({
+    rule: s(f && f.rule, 200), severity: s(f && f.severity, 20), preview: s(f && f.preview, 300),
+  })) : [];
+  const url = (tab && tab.url && /^https?:/.test(tab.url) ? tab.url : '') || s(c.url) || (/^https?:\/\//.test(s(c.site)) ? s(c.site) : '');
+  return {
+    site: s(c.site, 500) || (url ? safeHost(url) : ''),
+    url,
+    rule: s(c.rule, 200),
+    category: Object.hasOwn(CATEGORIES, c.category) ? c.category : (c.rule || findings.length ? 'false_alarm' : ''),
+    severity: s(c.severity, 20),
+    findings,
+    text: typeof c.text === 'string' ? c.text.slice(0, 20000) : null,
+  };
+}
+
+function safeHost(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+async function activeTab() {
+  const [tab] = await api.tabs.query({ active: true, lastFocusedWindow: true }).catch(() => []);
+  return tab || null;
+}
+
+/** Opens the report form in its own small window (the reported tab stays visible for a screenshot). */
+export async function openReport(context, sourceTab) {
+  const tab = sourceTab || await activeTab();
+  const draftId = crypto.randomUUID();
+  const draft = {
+    context: cleanContext(context, tab),
+    tabId: tab ? tab.id : null,
+    windowId: tab ? tab.windowId : null,
+    createdAt: Date.now(),
+  };
+  await api.storage.session.set({ [DRAFT + draftId]: draft });
+  const url = api.runtime.getURL(`extension/report/report.html?draft=${draftId}`);
+  try {
+    await api.windows.create({ url, type: 'popup', width: 560, height: 760 });
+  } catch {
+    await api.tabs.create({ url });
+  }
+  return { ok: true, draftId };
+}
+
+async function environment() {
+  const ua = navigator.userAgent;
+  const m = /(Firefox|Chrome)\/([\d.]+)/.exec(ua);
+  let browser = m ? `${m[1] === 'Chrome' ? 'Chromium' : 'Firefox'} ${m[2]}` : 'unknown browser';
+  if (api.runtime.getBrowserInfo) {
+    const info = await api.runtime.getBrowserInfo().catch(() => null);
+    if (info) browser = `${info.name} ${info.version}`;
+  }
+  const status = (await api.storage.session.get('coreStatus')).coreStatus;
+  const config = await readTicketConfig(api);
+  return {
+    browser,
+    extension: api.runtime.getManifest().version,
+    core: status && status.version ? String(status.version) : '',
+    policyVersion: config.policyVersion || '',
+  };
+}
+
+function describeDesk(config) {
+  if (!config.configured) return { configured: false };
+  let host = '';
+  try {
+    host = config.settings.endpoint ? new URL(config.settings.endpoint).host : '';
+  } catch {
+    host = '';
+  }
+  return {
+    configured: true, adapter: config.adapter, host, error: config.error || '',
+    address: config.adapter === 'email' && typeof config.settings.address === 'string' ? config.settings.address : '',
+  };
+}
+
+/** A record as the UI sees it: the screenshot's bytes stay in the background. */
+function forUi(record) {
+  if (!record) return null;
+  const { report, ...rest } = record;
+  return { ...rest, report: { ...report, screenshot: report.screenshot ? true : null } };
+}
+
+async function buildRecord(msg, draft) {
+  const ctx = draft ? draft.context : cleanContext(msg.context, null);
+  const include = msg.include && typeof msg.include === 'object' ? msg.include : {};
+  const on = (k, dflt) => (typeof include[k] === 'boolean' ? include[k] : dflt);
+  const category = Object.hasOwn(CATEGORIES, msg.category) ? msg.category : 'other';
+  const report = {
+    category,
+    description: typeof msg.description === 'string' ? msg.description.slice(0, 20000) : '',
+    pageUrl: on('page', true) && ctx.url ? ctx.url : null,
+    findings: on('findings', true) && ctx.findings.length ? ctx.findings : null,
+    postText: on('text', false) && typeof ctx.text === 'string' ? ctx.text : null,
+    screenshot: null,
+    environment: on('environment', true) ? await environment() : null,
+  };
+  if (on('screenshot', false) && typeof msg.screenshot === 'string' && msg.screenshot.length <= SCREENSHOT_MAX
+      && /^data:image\/(png|jpeg);base64,/.test(msg.screenshot)) {
+    report.screenshot = msg.screenshot;
+  }
+  const now = Date.now();
+  return { id: crypto.randomUUID(), createdAt: now, updatedAt: now, state: 'new', attempts: 0, report };
+}
+
+export const ticketHandlers = {
+  async 'report.open'(msg, sender) {
+    return openReport(msg.context, sender && sender.tab ? sender.tab : null);
+  },
+  async 'report.draft'(msg) {
+    const key = DRAFT + String(msg.draftId);
+    const draft = (await api.storage.session.get(key))[key];
+    const desk = describeDesk(await readTicketConfig(api));
+    return { ok: Boolean(draft), draft: draft || null, desk, environment: await environment() };
+  },
+  async 'report.screenshot'(msg) {
+    const key = DRAFT + String(msg.draftId);
+    const draft = (await api.storage.session.get(key))[key];
+    if (!draft || draft.windowId == null) return { ok: false, error: 'no page to capture' };
+    try {
+      const dataUrl = await api.tabs.captureVisibleTab(draft.windowId, { format: 'jpeg', quality: 70 });
+      return { ok: true, dataUrl };
+    } catch (err) {
+      return { ok: false, error: err.message || String(err) };
+    }
+  },
+  async 'report.submit'(msg) {
+    let draft = null;
+    if (msg.draftId) {
+      const key = DRAFT + String(msg.draftId);
+      draft = (await api.storage.session.get(key))[key] || null;
+      if (draft) await api.storage.session.remove(key);
+    }
+    const record = await buildRecord(msg, draft);
+    const saved = await enqueue(record);
+    return { ok: true, id: saved.id, record: forUi(saved) };
+  },
+  async 'report.list'() {
+    const records = (await allRecords()).sort((a, b) => b.createdAt - a.createdAt);
+    return { ok: true, reports: records.map(forUi), desk: describeDesk(await readTicketConfig(api)) };
+  },
+  async 'report.get'(msg) {
+    return { ok: true, report: forUi(await getRecord(String(msg.id))) };
+  },
+  async 'report.resend'(msg) {
+    return { ok: true, report: forUi(await resend(String(msg.id))) };
+  },
+  async 'report.flush'() {
+    await drain();
+    return { ok: true };
+  },
+};
+
+api.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === ALARM) kick();
+});
+
+api.commands?.onCommand.addListener((command, tab) => {
+  if (command === 'report-to-it') openReport({}, tab && tab.id != null ? tab : null);
+});
+
+// Each time the worker starts (browser start, wake-up), send whatever is due.
+kick();

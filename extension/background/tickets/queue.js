@@ -1,0 +1,196 @@
+// The report queue: every report is saved in storage.local before any attempt to send it, and
+// stays there until a service desk has it (or rejected it, or the user gets an email draft).
+//
+// A record is `ticket:<uuid>` = {id, createdAt, updatedAt, state, attempts, nextAttemptAt,
+// lastError, progress, ticket, adapter, report}. States:
+//   pending      waiting for its (next) attempt; nextAttemptAt says when
+//   delivered    the desk has it; `ticket` = {id, number, url}
+//   rejected     the desk refused it (4xx other than 408/429) or IT's settings are unusable;
+//                `lastError.hint` tells the user what to do; "resend" puts it back to pending
+//   drafted      handed to the user's mail program as a mailto: draft
+//   unconfigured IT has set up no desk; the user can copy it, and resend once IT has
+// Before each attempt the record is saved with `attempts + 1` and its next retry time, so a
+// browser that dies mid-request retries later; every attempt after the first asks the adapter to
+// look for a ticket an earlier, unanswered attempt may have created (or to reuse the idempotency
+// key). Only one drain runs at a time (Web Locks), so one record is never in flight twice.
+import { readTicketConfig } from './config.js';
+import { DeliveryError } from './http.js';
+import * as servicenow from './servicenow.js';
+import * as jira from './jira_service_management.js';
+import * as zendesk from './zendesk.js';
+import * as rt from './request_tracker.js';
+import * as webhook from './webhook.js';
+import * as email from './email.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+export const PREFIX = 'ticket:';
+export const ALARM = 'safepost-tickets-retry';
+const SENDERS = { servicenow, jira_service_management: jira, zendesk, request_tracker: rt, webhook };
+/** Reports sent side by side within one drain; desks are not flooded, and 200 reports finish. */
+const PARALLEL = 4;
+
+export const keyOf = (id) => `${PREFIX}${id}`;
+
+export async function saveRecord(record) {
+  record.updatedAt = Date.now();
+  await api.storage.local.set({ [keyOf(record.id)]: record });
+}
+
+export async function getRecord(id) {
+  return (await api.storage.local.get(keyOf(id)))[keyOf(id)] || null;
+}
+
+export async function allRecords() {
+  const all = await api.storage.local.get(null);
+  return Object.entries(all).filter(([k]) => k.startsWith(PREFIX)).map(([, v]) => v);
+}
+
+/** Delay before attempt `attempts + 1`: doubling from the initial delay, capped, ±20 % jitter. */
+export function backoffMs(attempts, retry) {
+  const base = Math.min(retry.maxDelaySeconds, retry.initialDelaySeconds * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * 1000 * (0.8 + Math.random() * 0.4));
+}
+
+/** Makes a new record's first decision: send, draft an email, or keep it for later. */
+export async function enqueue(record) {
+  const config = await readTicketConfig(api);
+  record.state = 'pending';
+  record.attempts = 0;
+  record.nextAttemptAt = Date.now();
+  if (!config.configured) record.state = 'unconfigured';
+  else if (config.adapter === 'email' && !config.error) {
+    record.state = 'drafted';
+    record.adapter = 'email';
+    record.mailto = email.draft(record, config.settings);
+  }
+  await saveRecord(record);
+  if (record.state === 'pending') kick();
+  return record;
+}
+
+let waker = null;
+
+/** Starts a drain soon (coalesced); the returned promise settles when that drain ends. */
+export function kick() {
+  return drain().catch((err) => console.error('SafePost tickets: drain failed', err));
+}
+
+async function withLock(fn) {
+  if (globalThis.navigator && navigator.locks) return navigator.locks.request('safepost-tickets-queue', fn);
+  // Fallback: one chain per worker (the only context that drains).
+  const run = (withLock.chain || Promise.resolve()).then(fn, fn);
+  withLock.chain = run.catch(() => {});
+  return run;
+}
+
+/** Sends every due pending report; schedules the next wake-up for the rest. */
+export async function drain() {
+  return withLock(async () => {
+    for (;;) {
+      const now = Date.now();
+      const due = (await allRecords())
+        .filter((r) => r.state === 'pending' && (r.nextAttemptAt || 0) <= now)
+        .sort((a, b) => a.createdAt - b.createdAt);
+      if (!due.length) break;
+      const config = await readTicketConfig(api);
+      let next = 0;
+      await Promise.all(Array.from({ length: Math.min(PARALLEL, due.length) }, async () => {
+        while (next < due.length) {
+          const record = due[next++];
+          await attempt(record, config);
+        }
+      }));
+    }
+    await scheduleWakeUp();
+  });
+}
+
+async function scheduleWakeUp() {
+  const pending = (await allRecords()).filter((r) => r.state === 'pending');
+  if (waker) clearTimeout(waker);
+  waker = null;
+  if (!pending.length) {
+    await api.alarms.clear(ALARM);
+    return;
+  }
+  const when = Math.min(...pending.map((r) => r.nextAttemptAt || 0));
+  // The alarm survives the worker and the browser; the timer is quicker while the worker lives.
+  await api.alarms.create(ALARM, { when: Math.max(when, Date.now() + 1000) });
+  waker = setTimeout(() => { waker = null; kick(); }, Math.max(0, when - Date.now()) + 50);
+}
+
+async function attempt(record, config) {
+  if (!config.configured) {
+    record.state = 'unconfigured';
+    await saveRecord(record);
+    return;
+  }
+  if (config.error) {
+    reject(record, new DeliveryError(`the service desk settings are unusable: ${config.error}`, {
+      retry: false, hint: 'Tell IT that SafePost\'s ticket settings are invalid (the message above says why); resend once they have fixed them, or copy the report.',
+    }));
+    await saveRecord(record);
+    return;
+  }
+  if (config.adapter === 'email') {
+    record.state = 'drafted';
+    record.adapter = 'email';
+    record.mailto = email.draft(record, config.settings);
+    await saveRecord(record);
+    return;
+  }
+  const sender = SENDERS[config.adapter];
+  const mayExist = record.attempts > 0 || Boolean(record.progress);
+  record.attempts += 1;
+  record.adapter = config.adapter;
+  record.lastAttemptAt = Date.now();
+  record.nextAttemptAt = Date.now() + config.retry.timeoutSeconds * 1000 + backoffMs(record.attempts, config.retry);
+  await saveRecord(record); // before the request: a crash mid-request still leaves a retry due
+
+  try {
+    const ticket = await sender.deliver({
+      record,
+      settings: config.settings,
+      timeoutMs: config.retry.timeoutSeconds * 1000,
+      mayExist,
+      saveProgress: async (progress) => {
+        record.progress = progress;
+        await saveRecord(record);
+      },
+    });
+    record.state = 'delivered';
+    record.ticket = ticket;
+    record.deliveredAt = Date.now();
+    record.lastError = null;
+    // The screenshot is kept only until the desk has it.
+    if (record.report.screenshot) {
+      record.report.screenshot = null;
+      record.report.screenshotSent = true;
+    }
+  } catch (err) {
+    if (err instanceof DeliveryError && !err.retry) {
+      reject(record, err);
+    } else {
+      record.nextAttemptAt = Date.now() + backoffMs(record.attempts, config.retry);
+      record.lastError = { message: err.message || String(err), status: err.status || 0, retry: true, at: Date.now() };
+    }
+  }
+  await saveRecord(record);
+}
+
+function reject(record, err) {
+  record.state = 'rejected';
+  record.lastError = { message: err.message, status: err.status || 0, hint: err.hint || '', detail: err.detail || '', retry: false, at: Date.now() };
+}
+
+/** Puts a rejected or unconfigured report back in the queue (the user pressed "Resend"). */
+export async function resend(id) {
+  const record = await getRecord(id);
+  if (!record) return null;
+  if (!['rejected', 'unconfigured', 'drafted', 'pending'].includes(record.state)) return record;
+  record.state = 'pending';
+  record.nextAttemptAt = Date.now();
+  await saveRecord(record);
+  await drain();
+  return getRecord(id);
+}

@@ -1,0 +1,73 @@
+// ServiceNow Table API: `POST /api/now/table/incident`.
+//
+// The Table API has no idempotency key; incidents have a `correlation_id` field meant for
+// integrations. SafePost puts the report id there and, before any attempt that follows an earlier
+// one, looks it up (`GET /api/now/table/incident?sysparm_query=correlation_id=...`): if an incident
+// exists, nothing is created. The screenshot goes through the Attachment API once the incident
+// exists; that step is saved, so a retry attaches it without creating a second incident.
+import { joinUrl, str, isObject } from './config.js';
+import { request, DeliveryError, basicAuth } from './http.js';
+import { subjectOf, bodyOf, splitDataUrl, base64ToBytes } from './compose.js';
+
+export function authHeaders(settings) {
+  const token = str(settings, 'token');
+  if (token) return { Authorization: `Bearer ${token}` };
+  const user = str(settings, 'username');
+  if (user) return { Authorization: basicAuth(user, str(settings, 'password')) };
+  throw new DeliveryError('no ServiceNow credentials in the SafePost policy', {
+    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.username/password or tickets.token for ServiceNow; resend once fixed.',
+  });
+}
+
+export async function deliver({ record, settings, timeoutMs, mayExist, saveProgress }) {
+  const table = str(settings, 'table', 'incident');
+  const base = joinUrl(settings.endpoint, `/api/now/table/${encodeURIComponent(table)}`);
+  const headers = { ...authHeaders(settings), Accept: 'application/json' };
+  let incident = record.progress && record.progress.incident;
+
+  if (!incident && mayExist) {
+    const q = `sysparm_query=${encodeURIComponent(`correlation_id=${record.id}`)}&sysparm_fields=sys_id,number&sysparm_limit=1`;
+    const found = await request(`${base}?${q}`, { headers, timeoutMs });
+    const hit = found.json && Array.isArray(found.json.result) ? found.json.result[0] : null;
+    if (hit && hit.sys_id) incident = { sys_id: String(hit.sys_id), number: String(hit.number || '') };
+  }
+
+  if (!incident) {
+    const body = {
+      short_description: subjectOf(record),
+      [str(settings, 'descriptionField', 'description') === 'comments' ? 'comments' : 'description']: bodyOf(record),
+      correlation_id: record.id,
+      correlation_display: 'SafePost',
+    };
+    const categoryMap = isObject(settings.categoryMap) ? settings.categoryMap : {};
+    const category = typeof categoryMap[record.report.category] === 'string' ? categoryMap[record.report.category] : '';
+    if (category) body[str(settings, 'categoryField', 'category')] = category;
+    const caller = str(settings, 'callerId');
+    if (caller) body.caller_id = caller;
+    if (isObject(settings.fields)) {
+      for (const [k, v] of Object.entries(settings.fields)) if (typeof v === 'string' && !(k in body)) body[k] = v;
+    }
+    const res = await request(base, {
+      method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body), timeoutMs,
+    });
+    const result = res.json && res.json.result;
+    if (!result || !result.sys_id) throw new DeliveryError('ServiceNow answered without the new incident', { retry: true });
+    incident = { sys_id: String(result.sys_id), number: String(result.number || '') };
+  }
+  await saveProgress({ incident });
+
+  const shot = splitDataUrl(record.report.screenshot);
+  if (shot && !(record.progress && record.progress.attached)) {
+    const name = shot.type === 'image/png' ? 'screenshot.png' : 'screenshot.jpg';
+    const q = new URLSearchParams({ table_name: table, table_sys_id: incident.sys_id, file_name: name });
+    await request(`${joinUrl(settings.endpoint, '/api/now/attachment/file')}?${q}`, {
+      method: 'POST', headers: { ...headers, 'Content-Type': shot.type }, body: base64ToBytes(shot.base64), timeoutMs,
+    });
+    await saveProgress({ incident, attached: true });
+  }
+  return {
+    id: incident.sys_id,
+    number: incident.number || incident.sys_id,
+    url: joinUrl(settings.endpoint, `/nav_to.do?uri=${encodeURIComponent(`${table}.do?sys_id=${incident.sys_id}`)}`),
+  };
+}

@@ -1,0 +1,51 @@
+// Zendesk: `POST /api/v2/requests.json` ({request: {subject, comment: {body, uploads}}}).
+//
+// Zendesk supports an `Idempotency-Key` header on creation: SafePost sends the report id, so a
+// retry after a lost answer returns the first request instead of creating another. The
+// screenshot is uploaded first (`POST /api/v2/uploads.json?filename=...`) and its token saved, so
+// a retry does not upload it again.
+import { joinUrl, str, isObject } from './config.js';
+import { request, DeliveryError, basicAuth } from './http.js';
+import { subjectOf, bodyOf, splitDataUrl, base64ToBytes } from './compose.js';
+
+function authHeaders(settings) {
+  const token = str(settings, 'token');
+  const email = str(settings, 'email');
+  if (email && token) return { Authorization: basicAuth(`${email}/token`, token) }; // API token
+  const oauth = str(settings, 'oauthToken');
+  if (oauth) return { Authorization: `Bearer ${oauth}` };
+  if (isObject(settings.requester)) return {}; // anonymous request, if the account allows it
+  throw new DeliveryError('no Zendesk credentials in the SafePost policy', {
+    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.email and tickets.token for Zendesk; resend once fixed.',
+  });
+}
+
+export async function deliver({ record, settings, timeoutMs, saveProgress }) {
+  const headers = { ...authHeaders(settings), Accept: 'application/json' };
+  const progress = { ...(record.progress || {}) };
+  const shot = splitDataUrl(record.report.screenshot);
+  if (shot && !progress.uploadToken) {
+    const name = shot.type === 'image/png' ? 'screenshot.png' : 'screenshot.jpg';
+    const up = await request(`${joinUrl(settings.endpoint, '/api/v2/uploads.json')}?filename=${encodeURIComponent(name)}`, {
+      method: 'POST', headers: { ...headers, 'Content-Type': shot.type }, body: base64ToBytes(shot.base64), timeoutMs,
+    });
+    const token = up.json && up.json.upload && up.json.upload.token;
+    if (!token) throw new DeliveryError('Zendesk did not return an upload token', { retry: true });
+    progress.uploadToken = String(token);
+    await saveProgress(progress);
+  }
+  const req = { subject: subjectOf(record), comment: { body: bodyOf(record) } };
+  if (progress.uploadToken) req.comment.uploads = [progress.uploadToken];
+  if (isObject(settings.requester)) req.requester = settings.requester;
+  if (Array.isArray(settings.tags)) req.tags = settings.tags.filter((t) => typeof t === 'string');
+  if (Array.isArray(settings.customFields)) req.custom_fields = settings.customFields;
+  const res = await request(joinUrl(settings.endpoint, '/api/v2/requests.json'), {
+    method: 'POST',
+    headers: { ...headers, 'Content-Type': 'application/json', 'Idempotency-Key': record.id },
+    body: JSON.stringify({ request: req }),
+    timeoutMs,
+  });
+  const r = res.json && res.json.request;
+  if (!r || r.id == null) throw new DeliveryError('Zendesk answered without the new request', { retry: true });
+  return { id: String(r.id), number: `#${r.id}`, url: joinUrl(settings.endpoint, `/hc/requests/${encodeURIComponent(r.id)}`) };
+}
