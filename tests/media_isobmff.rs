@@ -351,7 +351,8 @@ fn fixtures_strip_verified_by_exiftool_and_decoders() {
 
 #[test]
 fn timed_gps_tracks_are_reported_as_residual() {
-    let cases: &[(&[u8; 4], &[u8; 4], &[u8], Option<&str>)] = &[
+    type Case<'a> = (&'a [u8; 4], &'a [u8; 4], &'a [u8], Option<&'a str>);
+    let cases: &[Case] = &[
         (b"meta", b"gpmd", b"", Some("GoPro GPMF")),
         (b"camm", b"camm", b"", Some("camm")),
         (
@@ -530,4 +531,141 @@ fn huge_video_reads_only_headers_and_metadata() {
     assert_eq!(plan.output_len(), f.len());
     assert!(matches!(plan.pieces.first(), Some(Piece::Keep { start: 0, end }) if *end > mdat_len));
     let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn dashcam_and_vendor_gps_atoms_are_found_and_removed() {
+    let garmin_uuid = [
+        0x9B, 0x63, 0x0F, 0x8D, 0x63, 0x74, 0x40, 0xEC, 0x82, 0x04, 0xBC, 0x5F, 0xF5, 0x09, 0x17,
+        0x28,
+    ];
+    let garmin = bx(b"uuid", &cat(&[garmin_uuid.to_vec(), vec![1; 40]]));
+    let cases: Vec<(&str, Vec<u8>, bool)> = vec![
+        (
+            "@xyz",
+            bx(b"udta", &bx(b"@xyz", &qt_text("+10.5-020.25/"))),
+            false,
+        ),
+        ("gps0", bx(b"udta", &bx(b"gps0", &[7; 64])), false),
+        (
+            "udat",
+            bx(
+                b"udta",
+                &bx(b"udat", b"$GPRMC,123519,A,4807.038,N,01131.000,E"),
+            ),
+            false,
+        ),
+        ("moov gps ", bx(b"gps ", &[3; 32]), true),
+        ("Garmin uuid", garmin, false),
+    ];
+    for (label, atom, index_only) in cases {
+        let file = movie(b"isom", &[full(b"mvhd", 0, &[0; 96]), atom]);
+        let r = isobmff::inspect(&file, Format::Mp4).expect("inspect");
+        assert!(r.location.is_some(), "{label}: not found");
+        assert_eq!(
+            r.residual.iter().any(|s| s.contains("media data")),
+            index_only,
+            "{label}: {:?}",
+            r.residual
+        );
+        let plan = isobmff::strip(&file, Format::Mp4, StripMode::Location).expect("strip");
+        let mut out = Vec::new();
+        plan.write_to(&file, &mut out).expect("apply");
+        assert_eq!(out.len(), file.len());
+        let again = isobmff::inspect(&out, Format::Mp4).expect("re-inspect");
+        assert!(again.location.is_none(), "{label}: {:?}", again.location);
+    }
+    let r = isobmff::inspect(
+        &movie(
+            b"isom",
+            &[bx(b"udta", &bx(b"@xyz", &qt_text("+10.5-020.25/")))],
+        ),
+        Format::Mp4,
+    )
+    .expect("inspect");
+    assert_eq!(r.location.and_then(|l| l.lon), Some(-20.25));
+}
+
+/// Canon CR3 / MP4 metadata: a `uuid` box holding CMT1 (IFD0), CMT2 (EXIF IFD), CMT4 (GPS).
+fn canon_movie() -> Vec<u8> {
+    let canon_uuid = [
+        0x85, 0xC0, 0xB6, 0x87, 0x82, 0x0F, 0x11, 0xE0, 0x81, 0x11, 0xF4, 0xCE, 0x46, 0x2B, 0x6A,
+        0x48,
+    ];
+    let cmt1 = tiff_be(&[
+        (0x010F, 2, 6, b"Canon\0".to_vec()),
+        (0x0110, 2, 13, b"Canon EOS R5\0".to_vec()),
+    ]);
+    let cmt2 = tiff_be(&[(0xA431, 2, 13, b"012345678901\0".to_vec())]);
+    let cmt4 = tiff_be(&[
+        (1, 2, 2, b"N\0".to_vec()),
+        (2, 5, 3, dms(51, 30, 0)),
+        (3, 2, 2, b"W\0".to_vec()),
+        (4, 5, 3, dms(0, 7, 30)),
+    ]);
+    let body = cat(&[
+        canon_uuid.to_vec(),
+        bx(b"CNCV", b"CanonCR3_001/00.09.00/00.00.00"),
+        bx(b"CMT1", &cmt1),
+        bx(b"CMT2", &cmt2),
+        bx(b"CMT4", &cmt4),
+    ]);
+    movie(b"isom", &[full(b"mvhd", 0, &[0; 96]), bx(b"uuid", &body)])
+}
+
+#[test]
+fn canon_uuid_blocks() {
+    let file = canon_movie();
+    let r = isobmff::inspect(&file, Format::Mp4).expect("inspect");
+    let loc = r.location.expect("CMT4 location");
+    assert!(
+        (loc.lat.unwrap_or(0.0) - 51.5).abs() < 1e-9
+            && (loc.lon.unwrap_or(0.0) + 0.125).abs() < 1e-9,
+        "{loc:?}"
+    );
+    assert_eq!(loc.sources, vec!["Canon:CMT4 GPS".to_string()]);
+    assert_eq!(r.identity.make.as_deref(), Some("Canon"));
+    assert_eq!(r.identity.model.as_deref(), Some("Canon EOS R5"));
+    assert_eq!(
+        r.identity.serial_numbers.len(),
+        1,
+        "{:?}",
+        r.identity.serial_numbers
+    );
+
+    let dir = std::env::temp_dir().join(format!("safepost-canon-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let original = dir.join("canon.mp4");
+    std::fs::write(&original, &file).expect("write");
+    let exiftool = tool_available("exiftool");
+    if exiftool {
+        // ExifTool agrees the synthetic file holds GPS and a serial number.
+        let json = exiftool_json(&original);
+        assert!(!location_tags(&json).is_empty(), "{json}");
+        assert!(!serial_tags(&json).is_empty(), "{json}");
+    }
+    for mode in [StripMode::Location, StripMode::Identifying] {
+        let plan = isobmff::strip(&file, Format::Mp4, mode).expect("strip");
+        let mut out = Vec::new();
+        plan.write_to(&file, &mut out).expect("apply");
+        let again = isobmff::inspect(&out, Format::Mp4).expect("re-inspect");
+        assert!(again.location.is_none());
+        assert_eq!(
+            again.identity.serial_numbers.is_empty(),
+            mode == StripMode::Identifying
+        );
+        assert_eq!(again.identity.model.as_deref(), Some("Canon EOS R5"));
+        if exiftool {
+            let path = dir.join(format!("{mode:?}.mp4"));
+            std::fs::write(&path, &out).expect("write");
+            let json = exiftool_json(&path);
+            assert_eq!(location_tags(&json), Vec::<String>::new());
+            assert_eq!(
+                serial_tags(&json).is_empty(),
+                mode == StripMode::Identifying,
+                "{json}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

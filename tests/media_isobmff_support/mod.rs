@@ -236,3 +236,37 @@ pub fn keys_meta(iso: bool, items: &[(&str, &str)]) -> Vec<u8> {
         bx(b"meta", &body)
     }
 }
+
+/// A big-endian TIFF block with one directory of `(tag, type, count, value bytes)` entries;
+/// values longer than 4 bytes are stored after the directory.
+pub fn tiff_be(entries: &[(u16, u16, u32, Vec<u8>)]) -> Vec<u8> {
+    let mut t = b"MM\0*\0\0\0\x08".to_vec();
+    t.extend_from_slice(&(entries.len() as u16).to_be_bytes());
+    let mut data_at = 8 + 2 + entries.len() * 12 + 4;
+    let mut data = Vec::new();
+    for (tag, typ, count, value) in entries {
+        t.extend_from_slice(&tag.to_be_bytes());
+        t.extend_from_slice(&typ.to_be_bytes());
+        t.extend_from_slice(&count.to_be_bytes());
+        if value.len() <= 4 {
+            let mut v = value.clone();
+            v.resize(4, 0);
+            t.extend_from_slice(&v);
+        } else {
+            t.extend_from_slice(&(data_at as u32).to_be_bytes());
+            data.extend_from_slice(value);
+            data_at += value.len();
+        }
+    }
+    t.extend_from_slice(&[0; 4]);
+    t.extend_from_slice(&data);
+    t
+}
+
+/// Three RATIONALs (degrees, minutes, seconds over 1).
+pub fn dms(d: u32, m: u32, s: u32) -> Vec<u8> {
+    [d, 1, m, 1, s, 1]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect()
+}

@@ -116,12 +116,30 @@ impl<'a> Walker<'a> {
                 }
                 Ok(None) => break,
                 // Junk after a complete movie or image (some muxers leave a few stray bytes
-                // at the end): readers ignore it, and so do we.
-                Err(_) if top_level && out.iter().any(|b| b.is(b"moov") || b.is(b"meta")) => break,
+                // at the end): readers ignore it, and so do we. A cut-short box with a real
+                // type is still reported as truncated.
+                Err(_)
+                    if top_level
+                        && out.iter().any(|b| b.is(b"moov") || b.is(b"meta"))
+                        && self.junk_at(pos) =>
+                {
+                    break
+                }
                 Err(e) => return Err(e),
             }
         }
         Ok(out)
+    }
+
+    /// True when the bytes at `pos` cannot start a box: fewer than 8 of them, or a type that
+    /// is not four printable characters.
+    fn junk_at(&self, pos: u64) -> bool {
+        match self.read(pos, 8, "box header") {
+            Ok(h) => !h[4..8]
+                .iter()
+                .all(|&b| b == 0xA9 || (0x20..=0x7E).contains(&b)),
+            Err(_) => true,
+        }
     }
 
     /// The box header at `pos` in a container ending at `end`; `None` at a list terminator.

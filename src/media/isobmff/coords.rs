@@ -30,9 +30,7 @@ pub fn parse_iso6709(text: &str) -> Option<Iso6709> {
                 start = Some(i);
             }
             '0'..='9' | '.' => {
-                if start.is_none() {
-                    return None;
-                }
+                start?;
             }
             _ => return None,
         }

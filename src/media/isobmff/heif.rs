@@ -93,6 +93,9 @@ pub(super) fn items(scan: &mut Scan, meta: &[BoxHeader], depth: usize) -> Result
                 "HEIF Exif item",
             );
             let skip = c.u32()? as usize;
+            // Some writers count the "Exif\0\0" marker and some do not; the TIFF header itself
+            // is unmistakable, so an offset a few bytes off is corrected.
+            let skip = tiff_header_near(&data, skip);
             let tiff_at = skip
                 .checked_add(4)
                 .filter(|t| *t < data.len())
@@ -110,6 +113,22 @@ pub(super) fn items(scan: &mut Scan, meta: &[BoxHeader], depth: usize) -> Result
         }
     }
     Ok(())
+}
+
+/// The offset (from the end of the 4-byte offset field) of the TIFF header: `skip` when a header
+/// is there, else the first one found within 8 bytes either side, else `skip` unchanged.
+fn tiff_header_near(data: &[u8], skip: usize) -> usize {
+    let is_header = |s: usize| {
+        s.checked_add(8)
+            .and_then(|end| data.get(s + 4..end))
+            .is_some_and(|h| h.starts_with(b"II*\0") || h.starts_with(b"MM\0*"))
+    };
+    if is_header(skip) {
+        return skip;
+    }
+    (skip.saturating_sub(8)..=skip.saturating_add(8))
+        .find(|s| is_header(*s))
+        .unwrap_or(skip)
 }
 
 fn item_infos(

@@ -13,6 +13,7 @@
 //! itself and cannot be removed without re-muxing; they are reported, never hidden.
 
 mod boxes;
+mod canon;
 mod coords;
 mod edits;
 mod heif;
@@ -30,6 +31,11 @@ use edits::Overwrite;
 /// The `uuid` user type of an XMP box (XMP Specification Part 3, MP4/MOV).
 const XMP_UUID: [u8; 16] = [
     0xBE, 0x7A, 0xCF, 0xCB, 0x97, 0xA9, 0x42, 0xE8, 0x9C, 0x71, 0x99, 0x94, 0x91, 0xE3, 0xAF, 0xAC,
+];
+
+/// The `uuid` user type of Garmin's GPS sensor data box (as ExifTool names it).
+const GARMIN_GPS_UUID: [u8; 16] = [
+    0x9B, 0x63, 0x0F, 0x8D, 0x63, 0x74, 0x40, 0xEC, 0x82, 0x04, 0xBC, 0x5F, 0xF5, 0x09, 0x17, 0x28,
 ];
 
 /// The largest EXIF or XMP block read into memory (phones write a few KB; 16 MB is hostile).
@@ -148,14 +154,13 @@ impl<'a> Scan<'a> {
             match &b.typ {
                 b"moov" => movie::moov(self, b, depth + 1)?,
                 b"meta" => self.meta(b, depth + 1)?,
-                b"uuid" => self.uuid(b)?,
-                b"mpvd" => {
-                    // Samsung motion photo: a complete MP4 inside the HEIC.
+                b"uuid" => self.uuid(b, depth + 1)?,
+                // Samsung motion photo: a complete MP4 inside the HEIC.
+                b"mpvd"
                     if b.payload_len() >= 16
-                        && self.w.read(b.payload_start() + 4, 4, "embedded video")? == b"ftyp"
-                    {
-                        self.file(b.payload_start(), b.end, depth + 1)?;
-                    }
+                        && self.w.read(b.payload_start() + 4, 4, "embedded video")? == b"ftyp" =>
+                {
+                    self.file(b.payload_start(), b.end, depth + 1)?;
                 }
                 _ => {}
             }
@@ -178,14 +183,21 @@ impl<'a> Scan<'a> {
             movie::ilst(self, ilst, keys.as_deref(), depth + 1)?;
         }
         for k in kids.iter().filter(|k| k.is(b"uuid")) {
-            self.uuid(k)?;
+            self.uuid(k, depth + 1)?;
         }
         Ok(())
     }
 
     /// A `uuid` box, which matters when it holds XMP.
-    fn uuid(&mut self, b: &BoxHeader) -> Result<(), MediaError> {
+    fn uuid(&mut self, b: &BoxHeader, depth: usize) -> Result<(), MediaError> {
         let user_type = self.w.read(b.payload_start() - 16, 16, "uuid box")?;
+        if user_type == GARMIN_GPS_UUID {
+            self.report.add_location_source("QuickTime:GarminGPS");
+            return self.free(b, Class::Location, "Garmin GPS data box");
+        }
+        if user_type == canon::CANON_UUID {
+            return canon::uuid(self, b, depth);
+        }
         if user_type != XMP_UUID {
             return Ok(());
         }

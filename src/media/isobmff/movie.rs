@@ -32,10 +32,11 @@ pub(super) fn moov(scan: &mut Scan, b: &BoxHeader, depth: usize) -> Result<(), M
     for k in scan.w.children_of(b, 0, depth)? {
         match &k.typ {
             b"mvhd" => mvhd(scan, &k)?,
+            b"gps " | b"GPS " => gps_log(scan, &k)?,
             b"udta" => udta(scan, &k, depth + 1)?,
             b"meta" => scan.meta(&k, depth + 1)?,
             b"trak" => trak(scan, &k, depth + 1)?,
-            b"uuid" => scan.uuid(&k)?,
+            b"uuid" => scan.uuid(&k, depth + 1)?,
             _ => {}
         }
     }
@@ -70,7 +71,7 @@ fn trak(scan: &mut Scan, b: &BoxHeader, depth: usize) -> Result<(), MediaError> 
             b"mdia" => mdia(scan, &k, depth + 1)?,
             b"udta" => udta(scan, &k, depth + 1)?,
             b"meta" => scan.meta(&k, depth + 1)?,
-            b"uuid" => scan.uuid(&k)?,
+            b"uuid" => scan.uuid(&k, depth + 1)?,
             _ => {}
         }
     }
@@ -138,11 +139,12 @@ fn mdia(scan: &mut Scan, b: &BoxHeader, depth: usize) -> Result<(), MediaError> 
 fn udta(scan: &mut Scan, b: &BoxHeader, depth: usize) -> Result<(), MediaError> {
     for k in scan.w.children_of(b, 0, depth)? {
         match &k.typ {
-            b"\xa9xyz" => {
+            b"\xa9xyz" | b"@xyz" => {
                 let text = text_atom(&scan.w.payload(&k, MAX_ATOM, "©xyz atom")?);
                 location_string(scan, "QuickTime:©xyz", &text);
                 scan.free(&k, Class::Location, "QuickTime ©xyz location")?;
             }
+            b"udat" | b"gps0" | b"GPS " | b"gps " => gps_log(scan, &k)?,
             b"loci" => {
                 let payload = scan.w.payload(&k, MAX_ATOM, "loci atom")?;
                 match loci(&payload, k.payload_start()) {
@@ -211,11 +213,30 @@ fn udta(scan: &mut Scan, b: &BoxHeader, depth: usize) -> Result<(), MediaError> 
                 )?;
             }
             b"meta" => scan.meta(&k, depth + 1)?,
-            b"uuid" => scan.uuid(&k)?,
+            b"uuid" => scan.uuid(&k, depth + 1)?,
             _ => {}
         }
     }
     Ok(())
+}
+
+/// A dashcam GPS log atom (ExifTool: Novatek `gps `, 70mai `GPS `, `gps0`, Datakam `udat`).
+/// The atom is removed; a `gps ` atom in `moov` is only an index of GPS blocks stored in the
+/// media data, and those blocks stay, which the report says.
+fn gps_log(scan: &mut Scan, b: &BoxHeader) -> Result<(), MediaError> {
+    if b.payload_len() == 0 {
+        return Ok(());
+    }
+    let name = fourcc(&b.typ);
+    scan.report
+        .add_location_source(&format!("QuickTime:GPS log ({})", name.trim()));
+    if b.is(b"gps ") {
+        scan.report.add_residual(format!(
+            "GPS log blocks in the video's media data (indexed by a '{name}' atom) — SafePost removes the index \
+             but cannot remove the blocks without re-muxing"
+        ));
+    }
+    scan.free(b, Class::Location, &format!("GPS log atom '{name}'"))
 }
 
 /// Records an ISO 6709 string found in `source` (the source is named even when the string is
@@ -440,14 +461,12 @@ pub(super) fn ilst(
             }
             None => fourcc(&item.typ),
         };
-        if item.payload_len() > MAX_ATOM {
-            continue;
-        }
         let mut value = None;
         let mut freeform_name = None;
         for part in scan.w.children_of(&item, 0, depth + 1)? {
             match &part.typ {
-                b"data" if value.is_none() => {
+                // An oversized value is not read, but the item is still classified by name.
+                b"data" if value.is_none() && part.payload_len() <= MAX_ATOM => {
                     value = Some(data_value(&scan.w.payload(&part, MAX_ATOM, "data box")?))
                 }
                 b"name" => {
@@ -498,11 +517,7 @@ fn item_found(
         } else {
             scan.report.add_location_source(&source);
         }
-        return scan.free(
-            item,
-            Class::Location,
-            &format!("QuickTime {group} {short}"),
-        );
+        return scan.free(item, Class::Location, &format!("QuickTime {group} {short}"));
     }
     if lower == "©mak" || lower.ends_with(".make") {
         scan.report.set_make(text);
@@ -512,7 +527,11 @@ fn item_found(
         scan.report.set_captured_at(text);
     } else if lower.contains("serial") {
         scan.report.add_serial(&source, text);
-        scan.free(item, Class::Identifying, &format!("QuickTime {group} {short}"))?;
+        scan.free(
+            item,
+            Class::Identifying,
+            &format!("QuickTime {group} {short}"),
+        )?;
     } else if lower == "©art"
         || lower == "©aut"
         || lower.contains("author")
@@ -520,7 +539,11 @@ fn item_found(
         || lower.contains("owner")
     {
         scan.report.add_owner(&source, text);
-        scan.free(item, Class::Identifying, &format!("QuickTime {group} {short}"))?;
+        scan.free(
+            item,
+            Class::Identifying,
+            &format!("QuickTime {group} {short}"),
+        )?;
     }
     Ok(())
 }
