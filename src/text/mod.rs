@@ -15,7 +15,6 @@ use crate::policy::{Category, Policy, Rule, RuleKind, Severity};
 use detectors::Redaction;
 use matcher::{KeywordSet, PatternSet};
 use normalize::{fold_term, View};
-use regex::Regex;
 use serde::Serialize;
 
 /// One thing in a post that the policy flags. Offsets are into the original text: `start..end`
@@ -45,6 +44,8 @@ enum SetTarget {
 #[derive(Clone, Copy, Debug)]
 enum KeywordTarget {
     Rule(usize),
+    /// A required literal of a regex rule: the rule can match, run its regex.
+    Trigger(usize),
     Exception(usize),
     Brand,
     Tag,
@@ -52,7 +53,20 @@ enum KeywordTarget {
 
 struct CompiledRule {
     rule: Rule,
-    exact: Option<Regex>,
+    /// The rule's regex, compiled the first time the rule can match (a policy with many
+    /// expressions then costs little to load in a new composer).
+    exact: std::sync::OnceLock<Option<matcher::RulePattern>>,
+}
+
+impl CompiledRule {
+    fn pattern(&self) -> Option<&matcher::RulePattern> {
+        self.exact
+            .get_or_init(|| match &self.rule.kind {
+                RuleKind::Regex { pattern } => matcher::RulePattern::new(pattern),
+                _ => None,
+            })
+            .as_ref()
+    }
 }
 
 /// A finding before offsets and preview: an original byte span and who found it.
@@ -79,6 +93,8 @@ pub struct TextScanner {
     rules: Vec<CompiledRule>,
     set: PatternSet,
     set_targets: Vec<SetTarget>,
+    /// Indices in `set_targets` of the detectors to run (outside the set: see `scan`).
+    detector_targets: Vec<usize>,
     keywords: KeywordSet<KeywordTarget>,
     disclosure: Option<crate::policy::Disclosure>,
     needs_keyword_view: bool,
@@ -97,18 +113,28 @@ impl TextScanner {
             .collect();
         let mut builtin_rules = vec![Vec::new(); all.len()];
         let mut rules = Vec::new();
-        let mut kw_terms: Vec<(String, KeywordTarget)> = Vec::new();
+        let mut kw_terms: Vec<(String, KeywordTarget, bool)> = Vec::new();
+        // Regex rules without a usable required literal: they share one set (relaxed patterns).
+        let mut patterns = Vec::new();
+        let mut set_targets = Vec::new();
         for rule in policy.rules.iter().filter(|r| r.enabled && r.applies_to(site)) {
             let idx = rules.len();
-            let mut exact = None;
             match &rule.kind {
                 RuleKind::Keywords { terms } => {
-                    kw_terms.extend(terms.iter().map(|t| (fold_term(t), KeywordTarget::Rule(idx))));
+                    kw_terms.extend(terms.iter().map(|t| (fold_term(t), KeywordTarget::Rule(idx), true)));
                 }
                 RuleKind::Regex { pattern } => {
-                    exact = matcher::compile_exact(pattern);
-                    if exact.is_none() {
-                        continue; // reported by policy validation; never panics the scan
+                    // An invalid pattern was reported by policy validation; it never panics a scan.
+                    let Ok(hir) = matcher::parse_pattern(pattern) else { continue };
+                    match matcher::required_literals(&hir) {
+                        Some(lits) => {
+                            kw_terms.extend(lits.iter().map(|l| (fold_term(l), KeywordTarget::Trigger(idx), false)));
+                        }
+                        None => {
+                            let Some(relaxed) = matcher::relaxed(pattern) else { continue };
+                            patterns.push(relaxed);
+                            set_targets.push(SetTarget::Rule(idx));
+                        }
                     }
                 }
                 RuleKind::Builtin { builtin } => match detectors::index_of(builtin) {
@@ -116,32 +142,25 @@ impl TextScanner {
                     None => continue,
                 },
             }
-            kw_terms.extend(rule.exceptions.terms.iter().map(|t| (fold_term(t), KeywordTarget::Exception(idx))));
-            rules.push(CompiledRule { rule: rule.clone(), exact });
+            kw_terms.extend(rule.exceptions.terms.iter().map(|t| (fold_term(t), KeywordTarget::Exception(idx), true)));
+            rules.push(CompiledRule { rule: rule.clone(), exact: std::sync::OnceLock::new() });
         }
-        kw_terms.retain(|(t, _)| !t.is_empty());
+        kw_terms.retain(|(t, _, _)| !t.is_empty());
 
         let disclosure = (!policy.disclosure.brands.is_empty() && !policy.disclosure.tags.is_empty())
             .then(|| policy.disclosure.clone());
         if let Some(d) = &disclosure {
-            kw_terms.extend(d.brands.iter().map(|b| (fold_term(b), KeywordTarget::Brand)));
-            kw_terms.extend(d.tags.iter().map(|t| (fold_term(t), KeywordTarget::Tag)));
+            kw_terms.extend(d.brands.iter().map(|b| (fold_term(b), KeywordTarget::Brand, true)));
+            kw_terms.extend(d.tags.iter().map(|t| (fold_term(t), KeywordTarget::Tag, true)));
         }
 
-        let mut patterns = Vec::new();
-        let mut set_targets = Vec::new();
-        for (i, d) in all.iter().enumerate() {
+        // The built-in detectors are a fixed number of searches that their literal prefixes or
+        // the digit/assignment pre-pass keep short.
+        let mut detector_targets = Vec::new();
+        for i in 0..all.len() {
             if detector_severity[i].is_some() || !builtin_rules[i].is_empty() {
-                patterns.push(d.pattern.to_string());
+                detector_targets.push(set_targets.len());
                 set_targets.push(SetTarget::Detector(i));
-            }
-        }
-        for (i, r) in rules.iter().enumerate() {
-            if let RuleKind::Regex { pattern } = &r.rule.kind {
-                if let Some(p) = matcher::relaxed(pattern) {
-                    patterns.push(p);
-                    set_targets.push(SetTarget::Rule(i));
-                }
             }
         }
         let needs_keyword_view = !kw_terms.is_empty();
@@ -151,6 +170,7 @@ impl TextScanner {
             rules,
             set: PatternSet::new(&patterns),
             set_targets,
+            detector_targets,
             keywords: KeywordSet::new(kw_terms),
             disclosure,
             needs_keyword_view,
@@ -165,25 +185,37 @@ impl TextScanner {
         let mut exceptions: Vec<(usize, usize, usize)> = Vec::new();
         let mut brands: Vec<(usize, usize)> = Vec::new();
         let mut has_tag = false;
+        let mut triggered: Vec<usize> = Vec::new();
 
         if self.needs_keyword_view {
             let kv = View::keywords(&view);
             self.keywords.find(&kv.text, |target, s, e| {
-                let (os, oe) = kv.original_span(s, e);
+                let (ms, me) = kv.span_in_source(s, e);
+                let (os, oe) = view.original_span(ms, me);
                 match target {
                     KeywordTarget::Rule(r) => raws.push(Raw { start: os, end: oe, source: Source::Rule(r), test_data: false }),
                     KeywordTarget::Exception(r) => exceptions.push((r, os, oe)),
                     KeywordTarget::Brand => brands.push((os, oe)),
                     KeywordTarget::Tag => has_tag = true,
+                    KeywordTarget::Trigger(r) => triggered.push(r),
                 }
             });
         }
 
         let mut detector_raws: Vec<Raw> = Vec::new();
-        for idx in self.set.matches(&view.text) {
-            match self.set_targets.get(idx) {
+        let windows = detectors::Windows::new(&view.text);
+        triggered.sort_unstable();
+        triggered.dedup();
+        let set_hits = self.set.matches(&view.text).into_iter().filter_map(|i| match self.set_targets.get(i) {
+            Some(&SetTarget::Rule(r)) => Some(r),
+            _ => None,
+        });
+        let regex_rules: Vec<SetTarget> = triggered.into_iter().chain(set_hits).map(SetTarget::Rule).collect();
+        let detector_runs = self.detector_targets.iter().filter_map(|&i| self.set_targets.get(i).copied());
+        for target in regex_rules.into_iter().chain(detector_runs) {
+            match Some(&target) {
                 Some(&SetTarget::Detector(d)) => {
-                    for hit in detectors::run(d, &view.text) {
+                    for hit in detectors::run(d, &view.text, &windows) {
                         let (os, oe) = view.original_span(hit.start, hit.end);
                         let mut claimed = false;
                         for &r in &self.builtin_rules[d] {
@@ -196,12 +228,9 @@ impl TextScanner {
                     }
                 }
                 Some(&SetTarget::Rule(r)) => {
-                    if let Some(re) = self.rules.get(r).and_then(|c| c.exact.as_ref()) {
-                        for m in re.find_iter(&view.text) {
-                            if m.start() == m.end() {
-                                continue;
-                            }
-                            let (os, oe) = view.original_span(m.start(), m.end());
+                    if let Some(re) = self.rules.get(r).and_then(CompiledRule::pattern) {
+                        for (ms, me) in re.find_all(&view.text) {
+                            let (os, oe) = view.original_span(ms, me);
                             raws.push(Raw { start: os, end: oe, source: Source::Rule(r), test_data: false });
                         }
                     }
@@ -209,6 +238,7 @@ impl TextScanner {
                 None => {}
             }
         }
+        raws.sort_by_key(|r| (r.start, r.end));
 
         // Overlapping built-in findings: the detector listed first wins (a key block holds
         // base64 that looks like other things; a map link holds coordinates).
@@ -323,22 +353,19 @@ fn same_source(a: Source, b: Source) -> bool {
     }
 }
 
-/// UTF-16 offsets of sorted byte `positions` (each on a char boundary), in one walk.
+/// UTF-16 offsets of sorted byte `positions` (each on a char boundary), in one walk over the
+/// bytes: every byte that starts a character is one code unit, a 4-byte character is two.
 fn utf16_offsets(text: &str, positions: &[usize]) -> Vec<usize> {
+    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(positions.len());
     let mut units = 0;
-    let mut byte = 0;
-    let mut chars = text.char_indices().peekable();
+    let mut at = 0;
     for &p in positions {
-        while let Some(&(i, c)) = chars.peek() {
-            if i >= p {
-                break;
-            }
-            units += c.len_utf16();
-            byte = i + c.len_utf8();
-            chars.next();
+        let p = p.min(bytes.len());
+        if p > at {
+            units += bytes[at..p].iter().map(|&b| ((b & 0xC0) != 0x80) as usize + (b >= 0xF0) as usize).sum::<usize>();
+            at = p;
         }
-        let _ = byte;
         out.push(units);
     }
     out

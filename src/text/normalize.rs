@@ -14,29 +14,79 @@
 //! belongs to exactly one original segment.
 
 use unicode_normalization::char::canonical_combining_class;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
-/// A derived text and, for each of its bytes, the original span it came from.
+/// A derived text and where each of its bytes came from in its source text.
 pub struct View {
     pub text: String,
-    /// `None`: the view is the original text itself (plain ASCII needs no change).
-    map: Option<Spans>,
+    /// Consecutive pieces of `text`, in order; empty when `text` is the source itself.
+    pieces: Vec<Piece>,
+    identity: bool,
 }
 
-struct Spans {
-    starts: Vec<u32>,
-    ends: Vec<u32>,
+/// A run of the view's bytes. An *identity* piece is a verbatim copy (byte `i` of the piece is
+/// byte `src + i`); any other piece replaced the source bytes `src..src + src_len` as a whole.
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    view: u32,
+    src: u32,
+    src_len: u32,
+    identity: bool,
 }
 
-impl Spans {
-    fn with_capacity(n: usize) -> Spans {
-        Spans { starts: Vec::with_capacity(n), ends: Vec::with_capacity(n) }
+struct Builder {
+    out: Vec<u8>,
+    pieces: Vec<Piece>,
+}
+
+impl Builder {
+    fn with_capacity(n: usize) -> Builder {
+        Builder { out: Vec::with_capacity(n), pieces: Vec::new() }
     }
-    fn push(&mut self, n: usize, start: usize, end: usize) {
-        for _ in 0..n {
-            self.starts.push(start as u32);
-            self.ends.push(end as u32);
+
+    /// Copies `bytes` (source offset `src`) verbatim, extending the previous identity piece
+    /// when it is contiguous.
+    fn copy(&mut self, bytes: &[u8], src: usize) {
+        if bytes.is_empty() {
+            return;
         }
+        let view = self.out.len();
+        self.out.extend_from_slice(bytes);
+        if let Some(last) = self.pieces.last_mut() {
+            if last.identity
+                && (last.src + last.src_len) as usize == src
+                && (last.view + last.src_len) as usize == view
+            {
+                last.src_len += bytes.len() as u32;
+                return;
+            }
+        }
+        self.pieces.push(Piece { view: view as u32, src: src as u32, src_len: bytes.len() as u32, identity: true });
+    }
+
+    /// Copies ASCII `bytes` lowercased: same length, so still an identity piece.
+    fn copy_lowercase(&mut self, bytes: &[u8], src: usize) {
+        let at = self.out.len();
+        self.copy(bytes, src);
+        if let Some(tail) = self.out.get_mut(at..) {
+            tail.make_ascii_lowercase();
+        }
+    }
+
+    /// Writes `replacement` for the source bytes `src..src + src_len`.
+    fn replace(&mut self, replacement: &str, src: usize, src_len: usize) {
+        if replacement.is_empty() {
+            return;
+        }
+        let view = self.out.len();
+        self.out.extend_from_slice(replacement.as_bytes());
+        self.pieces.push(Piece { view: view as u32, src: src as u32, src_len: src_len as u32, identity: false });
+    }
+
+    fn finish(self) -> View {
+        // Only whole UTF-8 sequences are ever written, so this cannot fail; stay total anyway.
+        let text = String::from_utf8(self.out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        View { text, pieces: self.pieces, identity: false }
     }
 }
 
@@ -50,87 +100,150 @@ pub fn is_invisible(c: char) -> bool {
         | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
+fn is_combining(c: char) -> bool {
+    !c.is_ascii() && canonical_combining_class(c) != 0
+}
+
 impl View {
     /// NFKC with invisible characters removed; case kept.
     pub fn matching(original: &str) -> View {
         if original.is_ascii() {
-            return View { text: original.to_string(), map: None };
+            return View { text: original.to_string(), pieces: Vec::new(), identity: true };
         }
-        let mut text = String::with_capacity(original.len());
-        let mut spans = Spans::with_capacity(original.len());
+        let bytes = original.as_bytes();
+        let mut b = Builder::with_capacity(original.len());
         let mut seg = String::new();
-        let mut iter = original.char_indices().peekable();
-        while let Some((start, c)) = iter.next() {
-            if c.is_ascii() {
-                // An ASCII starter followed by a combining mark (e + U+0301) must compose.
-                let combining_next = iter.peek().is_some_and(|&(_, n)| !n.is_ascii() && canonical_combining_class(n) != 0);
-                if !combining_next {
-                    text.push(c);
-                    spans.push(1, start, start + 1);
-                    continue;
-                }
+        let mut norm = String::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            // A run of ASCII, less its last character if a combining mark follows it.
+            let mut run_end = bytes[i..].iter().position(|&x| x >= 0x80).map_or(bytes.len(), |p| i + p);
+            if run_end < bytes.len() && run_end > i && original[run_end..].chars().next().is_some_and(is_combining) {
+                run_end -= 1;
             }
+            b.copy(&bytes[i..run_end], i);
+            i = run_end;
+            // One segment: a starter and the combining marks after it.
+            let Some(c) = original[i..].chars().next() else { break };
+            let start = i;
+            i += c.len_utf8();
             if is_invisible(c) {
                 continue;
             }
             seg.clear();
             seg.push(c);
-            let mut end = start + c.len_utf8();
-            while let Some(&(i, n)) = iter.peek() {
-                if n.is_ascii() || canonical_combining_class(n) == 0 {
-                    break;
-                }
+            while let Some(n) = original[i..].chars().next().filter(|&n| is_combining(n)) {
                 seg.push(n);
-                end = i + n.len_utf8();
-                iter.next();
+                i += n.len_utf8();
             }
-            let before = text.len();
-            text.extend(seg.nfkc().filter(|&ch| !is_invisible(ch)));
-            spans.push(text.len() - before, start, end);
-        }
-        View { text, map: Some(spans) }
-    }
-
-    /// The keyword view of a matching view: lowercased, plain punctuation, one space per run.
-    pub fn keywords(matching: &View) -> View {
-        let src = &matching.text;
-        let mut text = String::with_capacity(src.len());
-        let mut spans = Spans::with_capacity(src.len());
-        let mut in_space = false;
-        for (i, c) in src.char_indices() {
-            let (os, oe) = matching.original_span(i, i + c.len_utf8());
-            if c.is_whitespace() {
-                if !in_space {
-                    text.push(' ');
-                    spans.push(1, os, oe);
-                    in_space = true;
-                }
+            if seg.len() == c.len_utf8() && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+                b.copy(&bytes[start..i], start);
                 continue;
             }
-            in_space = false;
-            let before = text.len();
-            match c {
-                '\u{2018}' | '\u{2019}' | '\u{02BC}' | '`' => text.push('\''),
-                '\u{201C}' | '\u{201D}' => text.push('"'),
-                '\u{2010}'..='\u{2015}' | '\u{2212}' => text.push('-'),
-                c if c.is_ascii() => text.push(c.to_ascii_lowercase()),
-                c => text.extend(c.to_lowercase()),
+            norm.clear();
+            norm.extend(seg.nfkc().filter(|&ch| !is_invisible(ch)));
+            if norm == seg {
+                b.copy(&bytes[start..i], start);
+            } else {
+                b.replace(&norm, start, i - start);
             }
-            spans.push(text.len() - before, os, oe);
         }
-        View { text, map: Some(spans) }
+        b.finish()
     }
 
-    /// The original byte span of the view's bytes `start..end` (`start < end`).
-    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
-        match &self.map {
-            None => (start, end),
-            Some(m) => {
-                let s = m.starts.get(start).copied().unwrap_or(0) as usize;
-                let e = end.checked_sub(1).and_then(|i| m.ends.get(i)).copied().unwrap_or(s as u32) as usize;
-                (s, e.max(s))
+    /// The keyword view of a matching view: lowercased, plain punctuation, one space per run of
+    /// white space. Its spans map to the matching view (see [`View::span_in_source`]).
+    pub fn keywords(matching: &View) -> View {
+        let src = matching.text.as_str();
+        let bytes = src.as_bytes();
+        let mut b = Builder::with_capacity(src.len());
+        let mut buf = String::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let x = bytes[i];
+            if x < 0x80 && !x.is_ascii_whitespace() {
+                // A run of plain ASCII (single spaces between words included): lowercased byte for
+                // byte, so it stays one identity piece.
+                let mut j = i;
+                while j < bytes.len() {
+                    let y = bytes[j];
+                    if y >= 0x80 || y == b'`' {
+                        break;
+                    }
+                    if y.is_ascii_whitespace() {
+                        let single = y == b' ' && bytes.get(j + 1).is_some_and(|n| !n.is_ascii_whitespace() && *n < 0x80);
+                        if !single {
+                            break;
+                        }
+                    }
+                    j += 1;
+                }
+                if j == i {
+                    j = i + 1; // a backquote
+                    b.replace("'", i, 1);
+                } else {
+                    b.copy_lowercase(&bytes[i..j], i);
+                }
+                i = j;
+                continue;
             }
+            let Some(c) = src[i..].chars().next() else { break };
+            if c.is_whitespace() {
+                let mut j = i;
+                while let Some(n) = src[j..].chars().next().filter(|n| n.is_whitespace()) {
+                    j += n.len_utf8();
+                }
+                if j - i == 1 && c == ' ' {
+                    b.copy(b" ", i);
+                } else {
+                    b.replace(" ", i, j - i);
+                }
+                i = j;
+                continue;
+            }
+            let len = c.len_utf8();
+            buf.clear();
+            match c {
+                '\u{2018}' | '\u{2019}' | '\u{02BC}' => buf.push('\''),
+                '\u{201C}' | '\u{201D}' => buf.push('"'),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => buf.push('-'),
+                c => buf.extend(c.to_lowercase()),
+            }
+            if buf.len() == len && buf.starts_with(c) {
+                b.copy(&bytes[i..i + len], i);
+            } else {
+                b.replace(&buf, i, len);
+            }
+            i += len;
         }
+        b.finish()
+    }
+
+    /// The span in this view's source of the view's bytes `start..end` (`start < end`).
+    pub fn span_in_source(&self, start: usize, end: usize) -> (usize, usize) {
+        if self.identity || end <= start {
+            return (start, end.max(start));
+        }
+        let piece_of = |byte: usize| {
+            let k = self.pieces.partition_point(|p| p.view as usize <= byte);
+            self.pieces.get(k.saturating_sub(1)).copied()
+        };
+        let s = match piece_of(start) {
+            Some(p) if p.identity => p.src as usize + (start - p.view as usize),
+            Some(p) => p.src as usize,
+            None => 0,
+        };
+        let e = match piece_of(end - 1) {
+            Some(p) if p.identity => p.src as usize + (end - p.view as usize),
+            Some(p) => (p.src + p.src_len) as usize,
+            None => s,
+        };
+        (s, e.max(s))
+    }
+
+    /// For a matching view: the original span of its bytes `start..end`.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        self.span_in_source(start, end)
     }
 }
 
@@ -148,7 +261,8 @@ mod tests {
         let m = View::matching(original);
         let k = View::keywords(&m);
         let i = k.text.find(needle)?;
-        Some(k.original_span(i, i + needle.len()))
+        let (a, b) = k.span_in_source(i, i + needle.len());
+        Some(m.original_span(a, b))
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! those look-alikes, and — when it is short or unformatted — the words before it talk about
 //! calling.
 
-use super::{char_at, char_before, context_before, Detector, Hit, Redaction};
+use super::{Cand, Gate, char_at, char_before, context_before, Detector, Hit, Redaction};
 use crate::policy::Category;
 use regex::Regex;
 
@@ -15,6 +15,7 @@ pub const EMAIL: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Email,
     pattern: r"[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+",
+    gate: Gate::Anywhere,
     validate: emails,
     message: "This is an e-mail address.",
 };
@@ -24,6 +25,7 @@ pub const PHONE: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
     pattern: r"\+?\(?[0-9][0-9 ().-]{5,20}[0-9]",
+    gate: Gate::Digits,
     validate: phones,
     message: "This looks like a phone number.",
 };
@@ -31,9 +33,9 @@ pub const PHONE: Detector = Detector {
 /// File extensions that follow `@2x` in image names (`icon@2x.png` is not an address).
 const FILE_TLDS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "pdf", "js", "css", "html", "zip"];
 
-fn emails(text: &str, re: &Regex) -> Vec<Hit> {
+fn emails(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in re.find_iter(text) {
+    for m in cands.iter().copied() {
         let s = m.as_str();
         let Some((local, domain)) = s.split_once('@') else { continue };
         let local_trim = local.trim_start_matches('.');
@@ -69,9 +71,9 @@ const NOT_PHONE_CONTEXT: &[&str] = &[
     "$", "€", "£", "¥", "usd", "eur", "price", "total",
 ];
 
-fn phones(text: &str, re: &Regex) -> Vec<Hit> {
+fn phones(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in re.find_iter(text) {
+    for m in cands.iter().copied() {
         let mut start = m.start();
         let mut s = m.as_str();
         // A leading "(" without a closing one is punctuation, not an area code.
@@ -108,7 +110,10 @@ fn is_phone(text: &str, start: usize, s: &str) -> bool {
     let n = digits.len();
     let ctx = context_before(text, start, 24);
     let phone_words = PHONE_CONTEXT.iter().any(|w| ctx.contains(w));
-    let other_words = NOT_PHONE_CONTEXT.iter().any(|w| ctx.trim_end().ends_with(w) || ctx.contains(&format!("{w} ")));
+    let trimmed = ctx.trim_end();
+    let other_words = NOT_PHONE_CONTEXT.iter().any(|w| {
+        trimmed.ends_with(w) || ctx.match_indices(w).any(|(i, _)| ctx[i + w.len()..].starts_with(' '))
+    });
     if other_words && !phone_words {
         return false;
     }
@@ -189,7 +194,8 @@ mod tests {
 
     fn run(d: &Detector, text: &str) -> Vec<String> {
         let re = Regex::new(d.pattern).unwrap();
-        (d.validate)(text, &re).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
+        let cands = super::super::candidates(&re, text, &[(0, text.len())]);
+        (d.validate)(text, &cands).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
     }
 
     #[test]

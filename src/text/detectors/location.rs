@@ -5,7 +5,7 @@
 //! pair needs three or more decimals on both numbers and four on at least one, valid ranges, and
 //! no further numbers continuing a list.
 
-use super::{char_at, char_before, Detector, Hit, Redaction};
+use super::{Cand, Gate, char_at, char_before, Detector, Hit, Redaction};
 use crate::policy::Category;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -19,6 +19,7 @@ pub const GPS_COORDINATES: Detector = Detector {
         r"|[0-9]{1,2} ?° ?[0-9]{1,2} ?['′] ?(?:[0-9]{1,2}(?:\.[0-9]+)? ?(?:″|′′|''|\x22)? ?)?[NSns][ ,]{0,3}",
         r"[0-9]{1,3} ?° ?[0-9]{1,2} ?['′] ?(?:[0-9]{1,2}(?:\.[0-9]+)? ?(?:″|′′|''|\x22)? ?)?[EWew]",
     ),
+    gate: Gate::Digits,
     validate: coordinates,
     message: "These look like map coordinates: they can reveal where someone is.",
 };
@@ -28,6 +29,7 @@ pub const MAP_LINK: Detector = Detector {
     category: Category::Location,
     redaction: Redaction::Url,
     pattern: r"(?i:https?://(?:[a-z0-9-]+\.)*(?:google\.[a-z]{2,3}(?:\.[a-z]{2})?/maps|maps\.google\.[a-z]{2,3}(?:\.[a-z]{2})?|google\.[a-z]{2,3}(?:\.[a-z]{2})?/\?q=|maps\.apple\.com|bing\.com/maps|openstreetmap\.org|osm\.org)[^\s<>\x22]*)",
+    gate: Gate::Anywhere,
     validate: map_links,
     message: "This map link carries exact coordinates.",
 };
@@ -39,9 +41,9 @@ fn parse_decimal(s: &str) -> Option<(f64, usize)> {
     Some((v, decimals))
 }
 
-fn coordinates(text: &str, re: &Regex) -> Vec<Hit> {
+fn coordinates(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in re.find_iter(text) {
+    for m in cands.iter().copied() {
         let s = m.as_str();
         if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | '/' | '=' | '_'))
             || char_at(text, m.end()).is_some_and(|c| c.is_alphanumeric() || c == '_')
@@ -100,7 +102,7 @@ fn dms_valid(s: &str) -> bool {
     };
     let (a, b) = (parts(lat), parts(lon));
     let ok = |p: &[f64], max_deg: f64| {
-        p.len() >= 2 && p[0] <= max_deg && p[1] < 60.0 && p.get(2).is_none_or(|&sec| sec < 60.0)
+        p.len() >= 2 && p[0] <= max_deg && p[1] < 60.0 && p.get(2).map_or(true, |&sec| sec < 60.0)
     };
     ok(&a, 90.0) && ok(&b, 180.0)
 }
@@ -113,10 +115,10 @@ fn coord_in_url() -> Option<&'static Regex> {
     .as_ref()
 }
 
-fn map_links(text: &str, re: &Regex) -> Vec<Hit> {
+fn map_links(_text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
     let Some(coord_re) = coord_in_url() else { return out };
-    for m in re.find_iter(text) {
+    for m in cands.iter().copied() {
         // Trailing punctuation belongs to the sentence, not the URL.
         let url = m.as_str().trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
         let has_coords = coord_re.captures_iter(url).any(|c| {
@@ -142,7 +144,8 @@ mod tests {
 
     fn run(d: &Detector, text: &str) -> Vec<String> {
         let re = Regex::new(d.pattern).unwrap();
-        (d.validate)(text, &re).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
+        let cands = super::super::candidates(&re, text, &[(0, text.len())]);
+        (d.validate)(text, &cands).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
     }
 
     #[test]

@@ -55,6 +55,108 @@ pub enum Redaction {
     KeyBlock,
 }
 
+/// Which parts of a text a detector searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    Anywhere,
+    /// Near a cluster of at least 7 digits (numbers, coordinates, IBANs).
+    Digits,
+    /// Near a `:` or `=` (key = value secrets).
+    Assignment,
+}
+
+/// A candidate match (the same accessors as `regex::Match`, offsets in the whole text).
+#[derive(Clone, Copy, Debug)]
+pub struct Cand<'t> {
+    start: usize,
+    end: usize,
+    text: &'t str,
+}
+
+impl<'t> Cand<'t> {
+    pub fn start(&self) -> usize {
+        self.start
+    }
+    pub fn end(&self) -> usize {
+        self.end
+    }
+    pub fn as_str(&self) -> &'t str {
+        self.text
+    }
+}
+
+/// Byte ranges of a text worth searching, per gate (computed once per scan).
+pub struct Windows {
+    digits: Vec<(usize, usize)>,
+    assignment: Vec<(usize, usize)>,
+}
+
+impl Windows {
+    pub fn new(text: &str) -> Windows {
+        let b = text.as_bytes();
+        let mut digits = Vec::new();
+        // Clusters of digits separated by at most 4 bytes ("° ", "′ ", ", ").
+        let mut cluster: Option<(usize, usize, usize)> = None; // start, end, digit count
+        for (i, &x) in b.iter().enumerate() {
+            if !x.is_ascii_digit() {
+                continue;
+            }
+            cluster = match cluster {
+                Some((s, e, n)) if i - e <= 4 => Some((s, i + 1, n + 1)),
+                Some((s, e, n)) => {
+                    if n >= 7 {
+                        digits.push(widen(text, s, e, 48, 24));
+                    }
+                    Some((i, i + 1, 1))
+                }
+                None => Some((i, i + 1, 1)),
+            };
+        }
+        if let Some((s, e, n)) = cluster {
+            if n >= 7 {
+                digits.push(widen(text, s, e, 48, 24));
+            }
+        }
+        let assignment =
+            memchr::memchr2_iter(b':', b'=', b).map(|i| widen(text, i, i + 1, 56, 170)).collect::<Vec<_>>();
+        Windows { digits: merge(digits), assignment: merge(assignment) }
+    }
+
+    fn get(&self, gate: Gate, len: usize) -> Vec<(usize, usize)> {
+        match gate {
+            Gate::Anywhere => vec![(0, len)],
+            Gate::Digits => self.digits.clone(),
+            Gate::Assignment => self.assignment.clone(),
+        }
+    }
+}
+
+/// `start..end` widened by `before`/`after` bytes, on character boundaries.
+fn widen(text: &str, start: usize, end: usize, before: usize, after: usize) -> (usize, usize) {
+    let mut s = start.saturating_sub(before);
+    while s > 0 && !text.is_char_boundary(s) {
+        s -= 1;
+    }
+    let mut e = (end + after).min(text.len());
+    while e < text.len() && !text.is_char_boundary(e) {
+        e += 1;
+    }
+    (s, e)
+}
+
+/// Sorted, overlapping or touching ranges merged.
+fn merge(mut v: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    v.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(v.len());
+    for (s, e) in v {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
 /// One validated match, as a byte span of the matching view.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hit {
@@ -77,8 +179,11 @@ pub struct Detector {
     pub redaction: Redaction,
     /// Candidate pattern: cheap, no Unicode word boundaries (they slow the lazy DFA down).
     pub pattern: &'static str,
-    /// Validates the candidates `re` finds in `text` (the matching view).
-    pub validate: fn(text: &str, re: &Regex) -> Vec<Hit>,
+    /// Where candidates can be: anywhere (the pattern starts with a literal the regex engine
+    /// skips to), or only near digits or an assignment (found by one cheap pre-pass).
+    pub gate: Gate,
+    /// Validates the candidates found in `text` (the matching view).
+    pub validate: fn(text: &str, cands: &[Cand]) -> Vec<Hit>,
     /// Human message for the finding.
     pub message: &'static str,
 }
@@ -127,12 +232,30 @@ pub fn compiled() -> &'static [Option<Regex>] {
     RES.get_or_init(|| DETECTORS.iter().map(|d| Regex::new(d.pattern).ok()).collect())
 }
 
-/// Runs one detector over the matching view.
-pub fn run(index: usize, text: &str) -> Vec<Hit> {
-    match (DETECTORS.get(index), compiled().get(index)) {
-        (Some(d), Some(Some(re))) => (d.validate)(text, re),
-        _ => Vec::new(),
+/// Runs one detector over the matching view, searching only where its gate says.
+pub fn run(index: usize, text: &str, windows: &Windows) -> Vec<Hit> {
+    let (Some(d), Some(Some(re))) = (DETECTORS.get(index), compiled().get(index)) else { return Vec::new() };
+    let cands = candidates(re, text, &windows.get(d.gate, text.len()));
+    if cands.is_empty() {
+        return Vec::new();
     }
+    (d.validate)(text, &cands)
+}
+
+/// Every match of `re` inside the ranges, as candidates in whole-text offsets.
+pub fn candidates<'t>(re: &Regex, text: &'t str, ranges: &[(usize, usize)]) -> Vec<Cand<'t>> {
+    let mut out = Vec::new();
+    for &(ws, we) in ranges {
+        let Some(slice) = text.get(ws..we) else { continue };
+        for m in re.find_iter(slice) {
+            let (start, end) = (ws + m.start(), ws + m.end());
+            if out.last().is_some_and(|c: &Cand| c.end > start) {
+                continue;
+            }
+            out.push(Cand { start, end, text: &text[start..end] });
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------- shared helpers

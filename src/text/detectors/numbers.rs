@@ -1,7 +1,7 @@
 //! Payment and identity numbers: card numbers (Luhn, brand prefix and length), IBANs (country
 //! length, ISO 13616 mod-97) and US social security numbers (area, group, serial rules).
 
-use super::{char_at, char_before, context_before, Detector, Hit, Redaction};
+use super::{Cand, Gate, char_at, char_before, context_before, Detector, Hit, Redaction};
 use crate::policy::Category;
 use regex::Regex;
 
@@ -10,6 +10,7 @@ pub const CREDIT_CARD: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Card,
     pattern: r"[0-9](?:[ -]?[0-9]){12,18}",
+    gate: Gate::Digits,
     validate: credit_cards,
     message: "This looks like a payment card number.",
 };
@@ -19,6 +20,7 @@ pub const IBAN: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
     pattern: r"[A-Z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,32}",
+    gate: Gate::Digits,
     validate: ibans,
     message: "This looks like a bank account number (IBAN).",
 };
@@ -28,6 +30,7 @@ pub const US_SSN: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
     pattern: r"[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}|(?i:ssn|social security)[^0-9\n]{0,16}[0-9]{9}",
+    gate: Gate::Digits,
     validate: ssns,
     message: "This looks like a US Social Security number.",
 };
@@ -86,9 +89,9 @@ const TEST_CARDS: &[&str] = &[
     "6200000000000005", "4000000000000002", "4000000000009995", "4000000000000077", "5454545454545454",
 ];
 
-fn credit_cards(text: &str, re: &Regex) -> Vec<Hit> {
+fn credit_cards(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in re.find_iter(text) {
+    for m in cands.iter().copied() {
         let s = m.as_str();
         // Not part of a longer number, a decimal or an identifier.
         if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | '-' | '/' | '_'))
@@ -152,9 +155,9 @@ pub fn iban_mod97(iban: &str) -> bool {
     rem == 1
 }
 
-fn ibans(text: &str, re: &Regex) -> Vec<Hit> {
+fn ibans(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in re.find_iter(text) {
+    for m in cands.iter().copied() {
         if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric()) {
             continue;
         }
@@ -195,9 +198,9 @@ pub fn ssn_valid(d: &[u8]) -> bool {
     area != 0 && area != 666 && area < 900 && group != 0 && serial != 0 && plain != 78051120 && plain != 219099999 && plain != 123456789
 }
 
-fn ssns(text: &str, re: &Regex) -> Vec<Hit> {
+fn ssns(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in re.find_iter(text) {
+    for m in cands.iter().copied() {
         let s = m.as_str();
         let (start, digits_str) = if s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
             // Formatted: both separators the same; a space-separated form needs an "SSN" nearby.
@@ -237,7 +240,8 @@ mod tests {
 
     fn run(d: &Detector, text: &str) -> Vec<String> {
         let re = Regex::new(d.pattern).unwrap();
-        (d.validate)(text, &re).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
+        let cands = super::super::candidates(&re, text, &[(0, text.len())]);
+        (d.validate)(text, &cands).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
     }
 
     #[test]
@@ -255,7 +259,8 @@ mod tests {
     #[test]
     fn test_cards_are_marked() {
         let re = Regex::new(CREDIT_CARD.pattern).unwrap();
-        let hits = credit_cards("use 4242 4242 4242 4242 in staging", &re);
+        let t = "use 4242 4242 4242 4242 in staging";
+        let hits = credit_cards(t, &super::super::candidates(&re, t, &[(0, t.len())]));
         assert_eq!(hits.len(), 1);
         assert!(hits[0].test_data);
     }

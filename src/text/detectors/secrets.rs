@@ -5,7 +5,7 @@
 //! and hashes (hex digests, UUIDs) are not reported: a post about *how* to configure something is
 //! not a leak.
 
-use super::{char_at, char_before, entropy, looks_like_placeholder, Detector, Hit, Redaction};
+use super::{Cand, Gate, char_at, char_before, entropy, looks_like_placeholder, Detector, Hit, Redaction};
 use crate::policy::Category;
 use regex::Regex;
 
@@ -14,6 +14,7 @@ pub const PRIVATE_KEY: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::KeyBlock,
     pattern: r"-----BEGIN[ A-Z0-9]{0,20} PRIVATE KEY(?: BLOCK)?-----",
+    gate: Gate::Anywhere,
     validate: private_keys,
     message: "This is a private key: anyone who has it can act as its owner.",
 };
@@ -23,6 +24,7 @@ pub const JWT: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::Secret,
     pattern: r"eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*",
+    gate: Gate::Anywhere,
     validate: jwts,
     message: "This is a JSON Web Token: it can give access to an account or service.",
 };
@@ -32,6 +34,7 @@ pub const AWS_ACCESS_KEY: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::Secret,
     pattern: r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}",
+    gate: Gate::Anywhere,
     validate: aws_keys,
     message: "This is an AWS access key id.",
 };
@@ -41,6 +44,7 @@ pub const GITHUB_TOKEN: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::Secret,
     pattern: r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
+    gate: Gate::Anywhere,
     validate: bounded_tokens,
     message: "This is a GitHub token.",
 };
@@ -50,6 +54,7 @@ pub const SLACK_TOKEN: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::Secret,
     pattern: r"xox[abposre]-[0-9A-Za-z-]{10,250}|https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}",
+    gate: Gate::Anywhere,
     validate: slack_tokens,
     message: "This is a Slack token or webhook URL.",
 };
@@ -59,6 +64,7 @@ pub const GOOGLE_API_KEY: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::Secret,
     pattern: r"AIza[0-9A-Za-z_-]{35}",
+    gate: Gate::Anywhere,
     validate: bounded_tokens,
     message: "This is a Google API key.",
 };
@@ -68,6 +74,7 @@ pub const STRIPE_KEY: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::Secret,
     pattern: r"(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,99}",
+    gate: Gate::Anywhere,
     validate: stripe_keys,
     message: "This is a Stripe secret key.",
 };
@@ -80,6 +87,7 @@ pub const GENERIC_SECRET: Detector = Detector {
         r"(?i:password|passwd|pwd|passcode|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)",
         r"[A-Za-z0-9_.-]{0,20}[\x22']?[ \t]{0,3}(?::=|=>|->|=|:)[ \t]{0,3}[\x22'`]?[^\s\x22'`,;]{6,150}"
     ),
+    gate: Gate::Assignment,
     validate: generic_secrets,
     message: "This looks like a password or secret key.",
 };
@@ -90,10 +98,10 @@ fn alnum_bounded(text: &str, start: usize, end: usize) -> bool {
         && !char_at(text, end).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn private_keys(text: &str, re: &Regex) -> Vec<Hit> {
+fn private_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
     let mut from = 0;
-    for m in re.find_iter(text) {
+    for m in cands.iter().copied() {
         if m.start() < from {
             continue;
         }
@@ -143,8 +151,8 @@ fn base64url_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn jwts(text: &str, re: &Regex) -> Vec<Hit> {
-    re.find_iter(text)
+fn jwts(text: &str, cands: &[Cand]) -> Vec<Hit> {
+    cands.iter().copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| {
             // The header must decode to a JSON object that names an algorithm or a type.
@@ -158,16 +166,16 @@ fn jwts(text: &str, re: &Regex) -> Vec<Hit> {
         .collect()
 }
 
-fn aws_keys(text: &str, re: &Regex) -> Vec<Hit> {
-    re.find_iter(text)
+fn aws_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
+    cands.iter().copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| !m.as_str().ends_with("EXAMPLE") && !looks_like_placeholder(&m.as_str()[4..]))
         .map(|m| Hit::new(m.start(), m.end()))
         .collect()
 }
 
-fn bounded_tokens(text: &str, re: &Regex) -> Vec<Hit> {
-    re.find_iter(text)
+fn bounded_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
+    cands.iter().copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| {
             let body = m.as_str().split_once('_').map_or(m.as_str(), |(_, b)| b);
@@ -178,8 +186,8 @@ fn bounded_tokens(text: &str, re: &Regex) -> Vec<Hit> {
         .collect()
 }
 
-fn slack_tokens(text: &str, re: &Regex) -> Vec<Hit> {
-    re.find_iter(text)
+fn slack_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
+    cands.iter().copied()
         .filter(|m| !char_before(text, m.start()).is_some_and(|c| c.is_ascii_alphanumeric()))
         .filter(|m| {
             let s = m.as_str();
@@ -193,8 +201,8 @@ fn slack_tokens(text: &str, re: &Regex) -> Vec<Hit> {
         .collect()
 }
 
-fn stripe_keys(text: &str, re: &Regex) -> Vec<Hit> {
-    re.find_iter(text)
+fn stripe_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
+    cands.iter().copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| !looks_like_placeholder(&m.as_str()[8..]))
         .map(|m| Hit { start: m.start(), end: m.end(), test_data: m.as_str()[3..].starts_with("test_") })
@@ -222,9 +230,9 @@ fn char_classes(v: &str) -> usize {
     lower + upper + digit + other
 }
 
-fn generic_secrets(text: &str, re: &Regex) -> Vec<Hit> {
+fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in re.find_iter(text) {
+    for m in cands.iter().copied() {
         if char_before(text, m.start()).is_some_and(|c| c.is_ascii_alphabetic()) {
             continue;
         }
@@ -263,7 +271,8 @@ mod tests {
 
     fn run(d: &Detector, text: &str) -> Vec<String> {
         let re = Regex::new(d.pattern).unwrap();
-        (d.validate)(text, &re).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
+        let cands = super::super::candidates(&re, text, &[(0, text.len())]);
+        (d.validate)(text, &cands).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
     }
 
     #[test]
@@ -279,7 +288,7 @@ mod tests {
         assert!(run(&GOOGLE_API_KEY, "AIzaZ5hNFlBySOMEb3MWTY_HJUB7WL8ykbeiDuHX").is_empty(), "too long");
         let t = "stripe sk_live_wOi5mUg7LyvTEbPHfouTxdY7 and sk_test_4eC39HqLyjWDarjtT1zdp7dc";
         let re = Regex::new(STRIPE_KEY.pattern).unwrap();
-        let hits = stripe_keys(t, &re);
+        let hits = stripe_keys(t, &super::super::candidates(&re, t, &[(0, t.len())]));
         assert_eq!(hits.len(), 2);
         assert!(!hits[0].test_data && hits[1].test_data);
         assert!(run(&STRIPE_KEY, "pk_live_wOi5mUg7LyvTEbPHfouTxdY7").is_empty(), "publishable keys are public");
