@@ -1,0 +1,84 @@
+// Managed policy for the end-to-end tests: real policy files where the browsers read them
+// (root only), always removed afterwards, and helpers to read SafePost's policy state back.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { CHROME_EXTENSION_ID, GECKO_ID } from './browsers.mjs';
+import { waitInFrame } from './extension-ui.mjs';
+
+export const CHROMIUM_POLICY_FILE = '/etc/chromium/policies/managed/safepost-test.json';
+export const FIREFOX_POLICY_FILE = '/etc/firefox/policies/policies.json';
+
+/**
+ * A company policy as IT would write it: a codename rule at severity block, plus values that are
+ * invalid for the core but pass Chromium's schema (so they reach the extension in both browsers):
+ * a regular expression with an unclosed group and a support link with a scheme SafePost refuses.
+ */
+export function companyPolicy({ codename, message = `The codename ${codename} is confidential.` }) {
+  return {
+    version: 1,
+    rules: [
+      { id: 'project_codenames', kind: 'keywords', terms: [codename], severity: 'block', category: 'confidential', message },
+      { id: 'broken_pattern', kind: 'regex', pattern: '(unclosed', severity: 'warn' },
+    ],
+    support_url: 'ftp://help.example.com/safepost',
+    uploads: { action: 'strip' },
+    fail_mode: 'closed',
+  };
+}
+
+/** Writes a file, remembering what was there before; `restore()` puts it back (or removes it). */
+export function policyFile(path) {
+  const before = existsSync(path) ? readFileSync(path) : null;
+  return {
+    write(content) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    },
+    restore() {
+      if (before === null) rmSync(path, { force: true });
+      else writeFileSync(path, before);
+    },
+  };
+}
+
+export const chromiumPolicy = (doc) => ({ '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: doc } } });
+export const firefoxPolicy = (doc, extra = {}) => ({ policies: { ...extra, '3rdparty': { Extensions: { [GECKO_ID]: doc } } } });
+
+/** Expands the findings panel (if needed) and returns `[{rule, severity, message}]`. */
+export async function findingsInPanel(frame, { rule, timeout = 10000 } = {}) {
+  return waitInFrame(frame, (wanted) => {
+    const pill = document.getElementById('count');
+    if (!pill || document.getElementById('panel').hidden) return null;
+    if (pill.getAttribute('aria-expanded') !== 'true' && Number(pill.dataset.count) > 0) pill.click();
+    const items = [...document.querySelectorAll('.finding')].map((f) => ({
+      rule: f.dataset.rule,
+      severity: [...f.classList].find((c) => c.startsWith('sev-'))?.slice(4),
+      message: f.querySelector('.message')?.textContent ?? '',
+    }));
+    if (wanted && !items.some((f) => f.rule === wanted)) return null;
+    return { items, count: Number(pill.dataset.count), severity: pill.dataset.severity };
+  }, rule, { timeout });
+}
+
+/** Waits until the pill shows no finding. */
+export function waitForNoFindings(frame, opts) {
+  return waitInFrame(frame, () => document.getElementById('count')?.dataset.count === '0', undefined, opts);
+}
+
+/** The options page, read back: source, version, problems, and the rows of the settings table. */
+export function optionsState() {
+  if (document.body.dataset.ready !== 'true') return null;
+  const rows = {};
+  for (const tr of document.querySelectorAll('#effective tbody tr')) {
+    rows[tr.dataset.path] = { value: tr.querySelector('.value').textContent, source: tr.dataset.source };
+  }
+  return {
+    managed: document.getElementById('policy-source').dataset.managed === 'true',
+    sourceText: document.getElementById('policy-source').textContent,
+    version: document.getElementById('policy-version').dataset.version,
+    errors: [...document.querySelectorAll('#policy-errors tbody tr')].map((tr) => ({
+      source: tr.dataset.source, path: tr.dataset.path, message: tr.querySelector('.message').textContent,
+    })),
+    rows,
+  };
+}
