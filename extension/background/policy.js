@@ -17,9 +17,30 @@ const api = globalThis.browser ?? globalThis.chrome;
 export const EFFECTIVE_KEY = 'effectivePolicy';
 export const USER_KEY = 'userPolicy';
 
+// service-worker.js starts the core as soon as it loads; compiling the module a second time here
+// would double the start-up cost, so wait for that instance (the glue's exports work once it is
+// ready) and start one only if the worker never does.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function coreIsReady() {
+  try {
+    defaultPolicyJson();
+    return true;
+  } catch {
+    return false;
+  }
+}
 let coreLoading = null;
 function loadCore() {
-  coreLoading ??= init({ module_or_path: api.runtime.getURL('extension/core/pkg/safepost_bg.wasm') });
+  coreLoading ??= (async () => {
+    for (let waited = 0; waited < 10000; waited += 25) {
+      if (coreIsReady()) return;
+      const status = (await api.storage.session.get('coreStatus')).coreStatus;
+      if (status && !status.ok) throw new Error(status.error || 'the core failed to load');
+      await sleep(25);
+    }
+    await init({ module_or_path: api.runtime.getURL('extension/core/pkg/safepost_bg.wasm') });
+  })();
+  coreLoading.catch(() => { coreLoading = null; });
   return coreLoading;
 }
 

@@ -1,0 +1,151 @@
+// Enterprise policy in real Firefox ESR, end to end, the way IT deploys it: one
+// /etc/firefox/policies/policies.json force-installs SafePost (ExtensionSettings, here from the
+// built .xpi by file:// URL; ESR accepts it unsigned with xpinstall.signatures.required=false)
+// and sets its policy (3rdparty.Extensions). The company rule is enforced in the composer; the
+// invalid values are reported on the options page while every valid setting applies (Firefox
+// validates nothing: SafePost does); a changed policies.json applies when Firefox restarts with
+// the same profile, and the extension is not reinstalled (the user's own settings survive).
+//
+// Needs root (writes /etc/firefox/policies/policies.json, always restores it). Skipped otherwise.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startServer } from '../support/server.mjs';
+import { ROOT, GECKO_ID, FIREFOX_UUID, openFirefoxExtensionPage } from '../support/browsers.mjs';
+import { safepostFrame, waitInFrame } from '../support/extension-ui.mjs';
+import {
+  FIREFOX_POLICY_FILE, companyPolicy, findingsInPanel, firefoxPolicy, optionsState, policyFile, waitForNoFindings,
+} from '../support/managed-policy.mjs';
+
+const isRoot = process.getuid?.() === 0;
+const XPI = process.env.SAFEPOST_XPI || join(ROOT, 'dist/safepost-firefox.xpi');
+const ORIGIN = `moz-extension://${FIREFOX_UUID}`;
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server?.close(); });
+
+/** policies.json as IT writes it: force-install plus the extension's policy. */
+const policies = (codename) => firefoxPolicy(companyPolicy({ codename }), {
+  ExtensionSettings: { [GECKO_ID]: { installation_mode: 'force_installed', install_url: pathToFileURL(XPI).href } },
+});
+
+/** Firefox ESR on a profile that outlives the browser (puppeteer keeps a given userDataDir). */
+async function startFirefox(profile) {
+  const puppeteer = (await import('puppeteer-core')).default;
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    protocol: 'webDriverBiDi',
+    executablePath: process.env.FIREFOX || '/usr/bin/firefox-esr',
+    headless: true,
+    userDataDir: profile,
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+      'xpinstall.signatures.required': false,
+      'datareporting.policy.dataSubmissionEnabled': false,
+      'browser.shell.checkDefaultBrowser': false,
+    },
+  });
+  return { browser, extensionOrigin: ORIGIN };
+}
+
+/** Opens the options page once the force-installed extension is up; resolves with the page. */
+async function openOptions(ff) {
+  const deadline = Date.now() + 30000;
+  let lastError;
+  while (Date.now() < deadline) {
+    try {
+      const page = await openFirefoxExtensionPage(ff, 'extension/options/options.html');
+      await waitInFrame(page.mainFrame(), () => document.body.dataset.ready === 'true', undefined, { timeout: 10000 });
+      return page;
+    } catch (err) {
+      lastError = err; // the add-on is still being installed from policy
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw lastError;
+}
+
+async function optionsWhen(page, predicate) {
+  const deadline = Date.now() + 15000;
+  let state;
+  while (Date.now() < deadline) {
+    state = await page.evaluate(optionsState).catch(() => null);
+    if (state && predicate(state)) return state;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`options page state not reached; last: ${JSON.stringify(state)?.slice(0, 600)}`);
+}
+
+async function typeInComposer(page, text) {
+  await page.$eval('#post-text', (el) => { el.focus(); el.select(); });
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(text);
+}
+
+describe('Firefox ESR: managed policy', { skip: !isRoot && 'needs root to write /etc/firefox/policies' }, () => {
+  test('policies.json force-installs SafePost, its rule is enforced, a restart applies a new policy', async () => {
+    const file = policyFile(FIREFOX_POLICY_FILE);
+    const profile = mkdtempSync(join(tmpdir(), 'safepost-firefox-managed-'));
+    let ff;
+    try {
+      file.write(policies('Falcon'));
+      ff = await startFirefox(profile);
+
+      const options = await openOptions(ff);
+      const state = await optionsWhen(options, (s) => s.managed);
+      assert.equal(state.version, '1');
+      assert.deepEqual(state.errors.map((e) => `${e.source}:${e.path}`).sort(), ['managed:rules[1].pattern', 'managed:support_url']);
+      assert.equal(state.rows['rules[project_codenames].terms'].source, 'managed');
+      assert.equal(state.rows['rules[project_codenames].terms'].value, '["Falcon"]');
+      assert.equal(state.rows['uploads.action'].value, 'strip');
+      assert.equal(state.rows.fail_mode.value, 'closed');
+
+      // A stricter setting of the user's own, kept in the profile: it must survive the restart.
+      await options.evaluate(() => browser.runtime.sendMessage({ type: 'policy.setUser',
+        settings: { detectors: { email: { severity: 'block' } } } }));
+      await optionsWhen(options, (s) => s.rows['detectors.email.severity']?.source === 'user');
+
+      const page = await ff.browser.newPage();
+      await page.goto(`${server.url}/`);
+      await page.click('#post-text');
+      await page.keyboard.type('Excited to share what Falcon can do next week!');
+      const frame = await safepostFrame(page);
+      const found = await findingsInPanel(frame, { rule: 'project_codenames' });
+      assert.equal(found.items.find((f) => f.rule === 'project_codenames').severity, 'block');
+      assert.equal(found.items.find((f) => f.rule === 'project_codenames').message, 'The codename Falcon is confidential.');
+
+      const popup = await openFirefoxExtensionPage(ff, 'extension/popup/popup.html');
+      await popup.waitForSelector('#status[data-state="ok"][data-policy="managed"]');
+      assert.equal(await popup.$eval('#status', (el) => el.dataset.policyErrors), '2');
+      await ff.browser.close();
+      ff = null;
+
+      // IT changes policies.json; Firefox reads it at start: restart on the same profile.
+      file.write(policies('Osprey'));
+      ff = await startFirefox(profile);
+      const options2 = await openOptions(ff);
+      const state2 = await optionsWhen(options2, (s) => s.rows['rules[project_codenames].terms']?.value === '["Osprey"]');
+      assert.equal(state2.rows['detectors.email.severity'].source, 'user', 'same installation: the user settings are still there');
+      assert.equal(state2.rows['detectors.email.severity'].value, 'block');
+
+      const page2 = await ff.browser.newPage();
+      await page2.goto(`${server.url}/`);
+      await page2.click('#post-text');
+      await page2.keyboard.type('Excited to share what Falcon can do next week!');
+      const frame2 = await safepostFrame(page2);
+      await waitForNoFindings(frame2);
+      await typeInComposer(page2, 'Osprey ships soon.');
+      const found2 = await findingsInPanel(frame2, { rule: 'project_codenames' });
+      assert.equal(found2.items.find((f) => f.rule === 'project_codenames').message, 'The codename Osprey is confidential.');
+    } finally {
+      file.restore();
+      await ff?.browser.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
