@@ -241,3 +241,53 @@ fn bytes_read_is_reported() {
     let src: &dyn ByteSource = &f;
     assert_eq!(media::sniff(src).expect("sniff"), Format::Tiff);
 }
+
+/// A two-image MPF file: `jpeg_plain.jpg` with an APP2 MPF index pointing at `jpeg_exif.jpg`
+/// (which has GPS) stored after it, as cameras store their large previews.
+fn mpf_file() -> Vec<u8> {
+    let primary = fixture("jpeg_plain.jpg");
+    let second = fixture("jpeg_exif.jpg");
+    // APP2 payload: "MPF\0", then a TIFF block: header, IFD0 with one MPEntry entry, the entries.
+    let mut tiff = b"II*\0\x08\0\0\0\x01\0".to_vec();
+    tiff.extend_from_slice(&0xB002u16.to_le_bytes());
+    tiff.extend_from_slice(&7u16.to_le_bytes());
+    tiff.extend_from_slice(&32u32.to_le_bytes());
+    tiff.extend_from_slice(&26u32.to_le_bytes()); // entries right after the IFD
+    tiff.extend_from_slice(&0u32.to_le_bytes()); // no next IFD
+    let app2_len = 2 + 4 + tiff.len() + 32;
+    let tiff_start = 2 + 4 + 4; // SOI, APP2 marker and length, "MPF\0"
+    let second_start = primary.len() + 2 + app2_len;
+    for (size, offset) in [(second_start as u32, 0u32), (second.len() as u32, (second_start - tiff_start) as u32)] {
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        tiff.extend_from_slice(&size.to_le_bytes());
+        tiff.extend_from_slice(&offset.to_le_bytes());
+        tiff.extend_from_slice(&[0; 4]);
+    }
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE2];
+    out.extend_from_slice(&(app2_len as u16).to_be_bytes());
+    out.extend_from_slice(b"MPF\0");
+    out.extend_from_slice(&tiff);
+    out.extend_from_slice(&primary[2..]);
+    assert_eq!(out.len(), second_start);
+    out.extend_from_slice(&second);
+    out
+}
+
+#[test]
+fn mpf_preview_images_are_checked_and_cleaned() {
+    let f = mpf_file();
+    let r = inspect(&f);
+    let loc = r.location.expect("the preview's GPS is found");
+    assert_eq!(loc.sources, vec!["MPF preview EXIF:GPS".to_string()]);
+    assert!((loc.lat.unwrap_or(0.0) - 50.4501).abs() < 1e-4);
+    assert!(r.identity.serial_numbers.iter().any(|s| s.starts_with("MPF preview ExifIFD:SerialNumber")));
+    for mode in [StripMode::Location, StripMode::Identifying] {
+        let out = apply(&f, &media::strip(&f, mode).expect("strips"));
+        assert_eq!(out.len(), f.len(), "the MPF offsets stay valid");
+        assert!(inspect(&out).location.is_none());
+        // The preview is still a valid JPEG with the same pixels.
+        let start = f.len() - fixture("jpeg_exif.jpg").len();
+        assert_eq!(pixels(&out[start..], "jpg"), pixels(&f[start..], "jpg"));
+        assert!(exiftool(&out[start..], "jpg").keys().all(|k| !k.starts_with("GPS:")));
+    }
+}

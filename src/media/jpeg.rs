@@ -32,6 +32,8 @@ enum Kind {
     App12,
     /// APP1 "FLIR": one part of a FLIR thermal camera's FFF record file.
     Flir,
+    /// APP2 "MPF": the index of further images (previews, depth maps) stored after this one.
+    Mpf,
     Other,
 }
 
@@ -128,6 +130,14 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
             return Ok(out);
         }
         let kind = match marker {
+            0xE2 if len >= 8 + 8 => {
+                let sig = src.read_exact_at(pos + 4, 4, "JPEG segment")?;
+                if sig == b"MPF\0" {
+                    Kind::Mpf
+                } else {
+                    Kind::Other
+                }
+            }
             0xE1 | 0xED => {
                 let sig_len = (len - 4).min(XMP_EXT_SIG.len() as u64) as usize;
                 let sig = src.read_exact_at(pos + 4, sig_len, "JPEG segment")?;
@@ -280,6 +290,70 @@ pub fn inspect(src: &dyn ByteSource, format: Format) -> Result<MediaReport, Medi
     Ok(report)
 }
 
+/// The further images an MPF index lists (not the first, which is this one), as (start, size)
+/// in the file. Unreadable indexes give none.
+fn mpf_images(src: &dyn ByteSource, segs: &[Segment]) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    for s in segs.iter().filter(|s| s.kind == Kind::Mpf) {
+        let tiff_start = s.start + 8;
+        let Ok(t) = exif::Tiff::new(src, tiff_start, s.len - 8) else { continue };
+        let Ok((ifd, _)) = t.first_ifd().and_then(|at| t.read_ifd(at, exif::IfdKind::Main(0))) else { continue };
+        let Some(entries) = ifd.entries.iter().find(|e| e.tag == 0xB002).and_then(|e| t.value(e, 16 * 256)) else { continue };
+        for e in entries.chunks_exact(16) {
+            let (size, offset) = (u64::from(t.u32_at(e, 4)), u64::from(t.u32_at(e, 8)));
+            let start = tiff_start + offset;
+            if offset != 0 && start > s.start && start.checked_add(size).is_some_and(|end| end <= src.len()) {
+                out.push((start, size));
+            }
+        }
+    }
+    out
+}
+
+/// The EXIF and XMP segments of an MPF image at `start`: (segment, kind) pairs, or `None` when
+/// it does not start like a JPEG.
+fn mpf_metadata(src: &dyn ByteSource, start: u64) -> Option<Vec<Segment>> {
+    let segs = segments(src, start).ok()?;
+    Some(segs.into_iter().filter(|s| matches!(s.kind, Kind::Exif | Kind::Xmp)).collect())
+}
+
+/// Adds what the MPF images (camera previews often carry a full copy of the EXIF, GPS included)
+/// reveal, under sources prefixed "MPF preview".
+fn inspect_mpf(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaReport) -> Result<(), MediaError> {
+    for (start, _) in mpf_images(src, segs) {
+        let Some(meta) = mpf_metadata(src, start) else { continue };
+        let mut sub = MediaReport::new(Format::Jpeg);
+        for s in &meta {
+            match s.kind {
+                Kind::Exif => {
+                    if exif::inspect_tiff(&payload(src, s, EXIF_SIG.len())?, &mut sub).is_err() {
+                        report.add_residual("the EXIF block of an embedded preview image is damaged and could not be checked");
+                    }
+                }
+                _ => xmp::inspect_xmp(&payload(src, s, XMP_SIG.len())?, &mut sub),
+            }
+        }
+        if let Some(loc) = sub.location {
+            for source in &loc.sources {
+                report.add_location_source(&format!("MPF preview {source}"));
+            }
+            // The source of the coordinates comes first.
+            if let (Some(lat), Some(lon), Some(source)) = (loc.lat, loc.lon, loc.sources.first()) {
+                report.add_coordinates(&format!("MPF preview {source}"), lat, lon, loc.altitude);
+            }
+        }
+        for v in &sub.identity.serial_numbers {
+            let (tag, value) = v.split_once(": ").unwrap_or((v, ""));
+            report.add_serial(&format!("MPF preview {tag}"), value);
+        }
+        for v in &sub.identity.owner_names {
+            let (tag, value) = v.split_once(": ").unwrap_or((v, ""));
+            report.add_owner(&format!("MPF preview {tag}"), value);
+        }
+    }
+    Ok(())
+}
+
 fn inspect_segments(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaReport) -> Result<(), MediaError> {
     for s in segs {
         match s.kind {
@@ -308,6 +382,7 @@ fn inspect_segments(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaRe
             iptc::inspect_iim(&src.read_exact_at(at, len as usize, "AFCP IPTC")?, report);
         }
     }
+    inspect_mpf(src, segs, report)?;
     if let Err(e) = flir::inspect(&flir_data(src, segs), report) {
         report.add_residual(format!("FLIR thermal data is damaged ({e}); GPS in it could not be checked"));
     }
@@ -428,6 +503,26 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
         }
     }
 
+    // MPF images after the primary one: their EXIF and XMP are cleaned at the same length, so
+    // the MPF index stays right.
+    for (start, _) in mpf_images(src, &segs) {
+        let Some(meta) = mpf_metadata(src, start) else { continue };
+        for s in meta {
+            let (sig, clean) = match s.kind {
+                Kind::Exif => {
+                    let body = payload(src, &s, EXIF_SIG.len())?;
+                    let clean = exif::clean_tiff(&body, mode)
+                        .map_err(|e| MediaError::CannotStrip(format!("the EXIF block of an embedded preview image is damaged ({e})")))?;
+                    (EXIF_SIG.len(), clean)
+                }
+                _ => (XMP_SIG.len(), xmp::clean_xmp(&payload(src, &s, XMP_SIG.len())?, mode)),
+            };
+            if let Some(c) = clean {
+                trailer_patches.push((s.start + 4 + sig as u64, c));
+            }
+        }
+    }
+
     let mut plan = EditPlan::default();
     let mut pos = 0u64;
     for (i, change) in changes {
@@ -446,7 +541,7 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     trailer_patches.sort_by_key(|p| p.0);
     for (at, bytes) in trailer_patches {
         if at < pos {
-            return Err(MediaError::CannotStrip("the AFCP trailer overlaps the JPEG metadata".into()));
+            return Err(MediaError::CannotStrip("data after the image (AFCP trailer or MPF image) overlaps the JPEG metadata".into()));
         }
         plan.pieces.push(Piece::Keep { start: pos, end: at });
         pos = at + bytes.len() as u64;
