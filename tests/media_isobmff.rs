@@ -460,6 +460,27 @@ fn quicktime_and_iso_meta_boxes_are_both_read() {
 }
 
 #[test]
+fn quicktime_meta_without_leading_hdlr() {
+    // QuickTime meta (no version/flags) whose first child is keys, not hdlr.
+    let qt = keys_meta(
+        false,
+        &[("com.apple.quicktime.location.ISO6709", "+01.5+002.5/")],
+    );
+    let body = &qt[8..];
+    let hdlr_len = u32::from_be_bytes([body[0], body[1], body[2], body[3]]) as usize;
+    let (hdlr, rest) = body.split_at(hdlr_len);
+    let keys_len = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+    let (keys, ilst) = rest.split_at(keys_len);
+    let meta = bx(
+        b"meta",
+        &cat(&[keys.to_vec(), hdlr.to_vec(), ilst.to_vec()]),
+    );
+    let file = movie(b"qt  ", &[meta]);
+    let r = isobmff::inspect(&file, Format::Mov).expect("inspect");
+    assert_eq!(r.location.and_then(|l| l.lat), Some(1.5));
+}
+
+#[test]
 fn movie_creation_time_is_the_fallback_capture_time() {
     let mut mvhd = vec![0u8; 96];
     // 2020-01-01T00:00:00Z in seconds since 1904.
@@ -668,4 +689,86 @@ fn canon_uuid_blocks() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An EXIF block (big-endian) whose GPS IFD holds 48°30'0"N 2°15'0"E.
+fn exif_with_gps() -> Vec<u8> {
+    let mut t = b"MM\0*\0\0\0\x08".to_vec();
+    let entry = |t: &mut Vec<u8>, tag: u16, typ: u16, n: u32, v: [u8; 4]| {
+        t.extend_from_slice(&tag.to_be_bytes());
+        t.extend_from_slice(&typ.to_be_bytes());
+        t.extend_from_slice(&n.to_be_bytes());
+        t.extend_from_slice(&v);
+    };
+    t.extend_from_slice(&1u16.to_be_bytes());
+    entry(&mut t, 0x8825, 4, 1, 26u32.to_be_bytes());
+    t.extend_from_slice(&[0; 4]);
+    t.extend_from_slice(&4u16.to_be_bytes());
+    entry(&mut t, 1, 2, 2, *b"N\0\0\0");
+    entry(&mut t, 2, 5, 3, 80u32.to_be_bytes());
+    entry(&mut t, 3, 2, 2, *b"E\0\0\0");
+    entry(&mut t, 4, 5, 3, 104u32.to_be_bytes());
+    t.extend_from_slice(&[0; 4]);
+    t.extend_from_slice(&dms(48, 30, 0));
+    t.extend_from_slice(&dms(2, 15, 0));
+    t
+}
+
+#[test]
+fn heif_exif_item_in_idat_split_across_extents() {
+    let mut item = vec![0, 0, 0, 0];
+    item.extend_from_slice(&exif_with_gps());
+    let (part1, part2) = item.split_at(50);
+    // idat stores the second extent first, so extent order matters.
+    let idat = cat(&[part2.to_vec(), part1.to_vec()]);
+    let mut iloc = vec![0x44, 0x00];
+    iloc.extend_from_slice(&1u16.to_be_bytes()); // one item
+    iloc.extend_from_slice(&1u16.to_be_bytes()); // item 1
+    iloc.extend_from_slice(&1u16.to_be_bytes()); // construction method 1 (idat)
+    iloc.extend_from_slice(&0u16.to_be_bytes()); // data reference
+    iloc.extend_from_slice(&2u16.to_be_bytes()); // two extents
+    for (off, len) in [(part2.len(), part1.len()), (0, part2.len())] {
+        iloc.extend_from_slice(&(off as u32).to_be_bytes());
+        iloc.extend_from_slice(&(len as u32).to_be_bytes());
+    }
+    let mut infe = 1u16.to_be_bytes().to_vec();
+    infe.extend_from_slice(&[0, 0]);
+    infe.extend_from_slice(b"Exif\0");
+    let mut iinf = 1u16.to_be_bytes().to_vec();
+    iinf.extend_from_slice(&full(b"infe", 2, &infe));
+    let mut hdlr = vec![0, 0, 0, 0];
+    hdlr.extend_from_slice(b"pict");
+    hdlr.extend_from_slice(&[0; 13]);
+    let meta = full(
+        b"meta",
+        0,
+        &cat(&[
+            full(b"hdlr", 0, &hdlr),
+            full(b"iinf", 0, &iinf),
+            full(b"iloc", 1, &iloc),
+            bx(b"idat", &idat),
+        ]),
+    );
+    let file = cat(&[bx(b"ftyp", b"heic\0\0\0\0mif1heic"), meta]);
+
+    let r = isobmff::inspect(&file, Format::Heic).expect("inspect");
+    let loc = r.location.expect("EXIF GPS");
+    assert_eq!((loc.lat, loc.lon), (Some(48.5), Some(2.25)));
+    assert_eq!(loc.sources, vec!["EXIF:GPS".to_string()]);
+
+    let plan = isobmff::strip(&file, Format::Heic, StripMode::Location).expect("strip");
+    let mut out = Vec::new();
+    plan.write_to(&file, &mut out).expect("apply");
+    assert_eq!(out.len(), file.len());
+    // Only bytes inside idat changed.
+    let idat_at = file.len() - idat.len();
+    let changed: Vec<usize> = (0..file.len()).filter(|i| file[*i] != out[*i]).collect();
+    assert!(
+        !changed.is_empty() && changed.iter().all(|i| *i >= idat_at),
+        "{changed:?}"
+    );
+    assert!(isobmff::inspect(&out, Format::Heic)
+        .expect("re-inspect")
+        .location
+        .is_none());
 }

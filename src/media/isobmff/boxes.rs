@@ -258,12 +258,15 @@ impl<'a> Walker<'a> {
     }
 
     /// Where the children of a `meta` box start. ISO `meta` is a full box (4 bytes of version
-    /// and flags before its children); QuickTime's `meta` is not. QuickTime's always starts with
-    /// an `hdlr` box, so a header naming `hdlr` right after the box header tells them apart.
+    /// and flags, always zero, before its children); QuickTime's `meta` is not. A payload that
+    /// starts with a plausible box header (a size of at least 8 that fits, and a printable type)
+    /// is QuickTime's; zero version and flags can never look like one.
     pub fn meta_skip(&self, b: &BoxHeader) -> Result<u64, MediaError> {
         if b.payload_len() >= 8 {
             let head = self.read(b.payload_start(), 8, "meta box")?;
-            if &head[4..8] == b"hdlr" {
+            let size = u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
+            let printable = head[4..8].iter().all(|&c| c == 0xA9 || (0x20..=0x7E).contains(&c));
+            if (8..=b.payload_len()).contains(&size) && printable {
                 return Ok(0);
             }
         }

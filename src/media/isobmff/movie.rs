@@ -131,6 +131,11 @@ fn mdia(scan: &mut Scan, b: &BoxHeader, depth: usize) -> Result<(), MediaError> 
         scan.report.add_residual(format!(
             "timed GPS track in the video's media data ({kind}) — SafePost cannot remove it without re-muxing"
         ));
+        if entry.is(b"gpmd") {
+            scan.report.add_residual(
+                "the same GoPro GPMF track also records the camera's serial numbers — they stay for the same reason",
+            );
+        }
     }
     Ok(())
 }
@@ -204,6 +209,17 @@ fn udta(scan: &mut Scan, b: &BoxHeader, depth: usize) -> Result<(), MediaError> 
                     "GoPro camera and lens serial numbers",
                 )?;
             }
+            b"GPMF" => {
+                let raw = scan.w.payload(&k, MAX_ATOM, "GoPro GPMF atom")?;
+                if let Some(serial) = gpmf_string(&raw, b"CASN") {
+                    scan.report.add_serial("GoPro:CameraSerialNumber", &serial);
+                }
+                scan.free(
+                    &k,
+                    Class::Identifying,
+                    "GoPro settings (GPMF atom with the camera serial number)",
+                )?;
+            }
             b"XMP_" => {
                 let packet = scan.w.payload(&k, super::MAX_METADATA, "XMP_ atom")?;
                 scan.xmp(
@@ -237,6 +253,19 @@ fn gps_log(scan: &mut Scan, b: &BoxHeader) -> Result<(), MediaError> {
         ));
     }
     scan.free(b, Class::Location, &format!("GPS log atom '{name}'"))
+}
+
+/// The text value of `key` in a GoPro GPMF key-length-value block (key, type `c`, element size,
+/// 16-bit repeat count, then the value). Only the first occurrence is read.
+fn gpmf_string(raw: &[u8], key: &[u8; 4]) -> Option<String> {
+    let at = memchr::memmem::find(raw, key)?;
+    let head = raw.get(at + 4..at + 8)?;
+    if head[0] != b'c' {
+        return None;
+    }
+    let len = usize::from(head[1]) * usize::from(u16::from_be_bytes([head[2], head[3]]));
+    let value = raw.get(at + 8..at + 8 + len)?;
+    Some(decode_text(value))
 }
 
 /// Records an ISO 6709 string found in `source` (the source is named even when the string is
@@ -599,6 +628,18 @@ mod tests {
         for cut in 0..p.len() - 7 {
             assert!(loci(&p[..cut], 0).is_err(), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn gpmf_serial() {
+        let mut raw = b"DEVC\0\x01\0\x10CASNc\x01\0\x0fC3353424500199\0\0".to_vec();
+        assert_eq!(
+            gpmf_string(&raw, b"CASN").as_deref(),
+            Some("C3353424500199")
+        );
+        raw.truncate(20);
+        assert_eq!(gpmf_string(&raw, b"CASN"), None);
+        assert_eq!(gpmf_string(b"CASNL\x04\0\x01abcd", b"CASN"), None);
     }
 
     #[test]
