@@ -127,8 +127,14 @@ fn is_phone(text: &str, start: usize, s: &str) -> bool {
         // An unformatted run of digits is an order number until the text says otherwise.
         return false;
     }
-    // Only a leading country or trunk code may be a single digit; no group is implausibly long.
-    if groups.iter().skip(1).any(|g| g.len() == 1) || (groups.len() > 1 && groups.iter().any(|g| g.len() > 8)) {
+    // Only a leading country or trunk code may be a single digit (after "+33", a French mobile
+    // prefix too); no group is implausibly long.
+    let single_ok = if plus { 2 } else { 1 };
+    if groups.iter().skip(single_ok).any(|g| g.len() == 1) || (groups.len() > 1 && groups.iter().any(|g| g.len() > 8)) {
+        return false;
+    }
+    // The 3-2-4 shape is a US SSN or a part number, never a dialled number.
+    if groups.len() == 3 && groups[0].len() == 3 && groups[1].len() == 2 && groups[2].len() == 4 && !plus {
         return false;
     }
     let dots = s.contains('.');
@@ -148,7 +154,7 @@ fn is_phone(text: &str, start: usize, s: &str) -> bool {
         return false;
     }
     // A list of small numbers ("10 20 30 40") is not a phone number either.
-    if groups.len() >= 4 && groups.iter().all(|g| g.len() <= 2) {
+    if !plus && groups.len() >= 4 && groups.iter().all(|g| g.len() <= 2) {
         return false;
     }
     true

@@ -75,6 +75,18 @@ fn decimal_pair_valid(text: &str, start: usize, end: usize, s: &str) -> bool {
     if da < 3 || db < 3 || da.max(db) < 4 {
         return false;
     }
+    // Money and measurements come with their own words; coordinates with fewer than five
+    // decimals need a degree sign, a hemisphere or a word that talks about a place.
+    let ctx = super::context_before(text, start, 40);
+    const NOT_PLACE: &[&str] = &["rate", "usd", "eur", "gbp", "price", "exchange", "%", "$", "€", "£", "ratio", "score", "kg", "version"];
+    if NOT_PLACE.iter().any(|w| ctx.contains(w)) {
+        return false;
+    }
+    const PLACE: &[&str] = &["gps", "coord", "location", "lat", "lon", "📍", "located", "meet", "we are at", "i'm at", "im at", "here", "position", "where"];
+    let marked = s.contains('°') || s.chars().any(|c| matches!(c, 'N' | 'S' | 'E' | 'W'));
+    if (da < 5 || db < 5) && !marked && !PLACE.iter().any(|w| ctx.contains(w)) {
+        return false;
+    }
     // Hemisphere letters must be the right ones.
     let letters: String = s.chars().filter(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
     if !letters.is_empty() && letters != "NE" && letters != "NW" && letters != "SE" && letters != "SW" {

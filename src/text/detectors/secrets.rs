@@ -105,15 +105,20 @@ fn private_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
         if m.start() < from {
             continue;
         }
-        // The block ends at its END line; a pasted fragment without one still counts.
-        let rest = &text[m.end()..];
+        // The block ends at its END line; a pasted fragment without one still counts. Keys are
+        // at most a few KB: looking further would make many unterminated headers quadratic.
+        let mut limit = (m.end() + 16 * 1024).min(text.len());
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let rest = &text[m.end()..limit];
         let end = match rest.find("-----END") {
             Some(i) => {
                 let tail = &rest[i + 8..];
                 let close = tail.find("-----").map_or(tail.len(), |j| j + 5);
                 m.end() + i + 8 + close
             }
-            None => text.len(),
+            None => limit,
         };
         // A header with nothing key-like after it is a post about keys, not a key.
         let body: String = text[m.end()..end].chars().filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/').collect();
@@ -242,7 +247,7 @@ fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
         let after = &s[op..];
         let skip = after.find(|c: char| !matches!(c, ':' | '=' | '>' | '-' | ' ' | '\t' | '"' | '\'' | '`')).unwrap_or(after.len());
         let value_start = m.start() + op + skip;
-        let value = text[value_start..m.end()].trim_end_matches(['.', ')', '!', '?', ']', '}']);
+        let value = text[value_start..m.end()].trim_end_matches(['.', ')', ']', '}']);
         let value_end = value_start + value.len();
         let key = s[..op].to_ascii_lowercase();
         let is_password = key.contains("pass") || key.contains("pwd");
