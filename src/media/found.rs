@@ -59,7 +59,8 @@ impl MediaReport {
         if rank(source) < shown_rank {
             loc.lat = Some(lat);
             loc.lon = Some(lon);
-            loc.altitude = altitude.filter(|a| a.is_finite());
+            // (+ 0.0 turns a "below sea level" zero into plain 0.)
+            loc.altitude = altitude.filter(|a| a.is_finite()).map(|a| a + 0.0);
             if let Some(i) = loc.sources.iter().position(|s| s == source) {
                 let s = loc.sources.remove(i);
                 loc.sources.insert(0, s);

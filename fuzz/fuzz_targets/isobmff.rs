@@ -1,0 +1,18 @@
+//! The ISO base media parser (HEIC/HEIF/AVIF, MP4, MOV, 3GP), through media::inspect and
+//! media::strip. The first input byte picks the brand of a leading `ftyp` box.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+const BRANDS: [&[u8; 4]; 6] = [b"heic", b"mif1", b"avif", b"isom", b"qt  ", b"3gp4"];
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let mut v = vec![0, 0, 0, 16];
+    v.extend_from_slice(b"ftyp");
+    v.extend_from_slice(BRANDS[usize::from(pick) % BRANDS.len()]);
+    v.extend_from_slice(&[0, 0, 0, 0]);
+    v.extend_from_slice(rest);
+    common::exercise(&v);
+});
