@@ -291,3 +291,52 @@ fn mpf_preview_images_are_checked_and_cleaned() {
         assert!(exiftool(&out[start..], "jpg").keys().all(|k| !k.starts_with("GPS:")));
     }
 }
+
+/// `jpeg_plain.jpg` with a main XMP packet announcing Extended XMP, and the extension (holding
+/// the GPS coordinates) split over two APP1 segments, as Adobe and Google apps write it.
+fn extended_xmp_file() -> Vec<u8> {
+    let guid = "0123456789ABCDEF0123456789ABCDEF";
+    let main = format!(
+        r#"<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:xmpNote="http://ns.adobe.com/xmp/note/" xmpNote:HasExtendedXMP="{guid}"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>"#
+    );
+    let filler = "x".repeat(3000);
+    let ext = format!(
+        r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description><rdf:Alt><rdf:li xml:lang="x-default">{filler}</rdf:li></rdf:Alt></dc:description><exif:GPSLatitude>12,30.0N</exif:GPSLatitude><exif:GPSLongitude>45,15.0W</exif:GPSLongitude></rdf:Description></rdf:RDF></x:xmpmeta>"#
+    );
+    let segment = |payload: &[u8]| {
+        let mut s = vec![0xFF, 0xE1];
+        s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(payload);
+        s
+    };
+    let plain = fixture("jpeg_plain.jpg");
+    let mut out = plain[..2].to_vec();
+    out.extend(segment(&[b"http://ns.adobe.com/xap/1.0/\0".as_slice(), main.as_bytes()].concat()));
+    let half = ext.len() / 2;
+    for (off, part) in [(0, &ext.as_bytes()[..half]), (half, &ext.as_bytes()[half..])] {
+        let mut p = b"http://ns.adobe.com/xmp/extension/\0".to_vec();
+        p.extend_from_slice(guid.as_bytes());
+        p.extend_from_slice(&(ext.len() as u32).to_be_bytes());
+        p.extend_from_slice(&(off as u32).to_be_bytes());
+        p.extend_from_slice(part);
+        out.extend(segment(&p));
+    }
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[test]
+fn extended_xmp_is_reassembled_and_cleaned() {
+    let f = extended_xmp_file();
+    assert!(location_tags(&exiftool(&f, "jpg")).iter().any(|t| t == "XMP-exif:GPSLatitude"), "ExifTool reads the extension");
+    let r = inspect(&f);
+    let loc = r.location.expect("location in Extended XMP");
+    assert_eq!(loc.sources, vec!["XMP:exif:GPS".to_string()]);
+    assert!((loc.lat.unwrap_or(0.0) - 12.5).abs() < 1e-9 && (loc.lon.unwrap_or(0.0) + 45.25).abs() < 1e-9);
+    let out = apply(&f, &media::strip(&f, StripMode::Location).expect("strips"));
+    assert_eq!(out.len(), f.len(), "chunks keep their sizes and offsets");
+    let after = exiftool(&out, "jpg");
+    assert!(location_tags(&after).is_empty(), "{:?}", location_tags(&after));
+    assert!(after.get("XMP-dc:Description").and_then(Value::as_str).is_some_and(|d| d.len() == 3000), "the rest of the extension survives");
+    assert_eq!(pixels(&out, "jpg"), pixels(&f, "jpg"));
+}
