@@ -55,7 +55,17 @@
 
   async function connect() {
     const nonce = crypto.randomUUID();
-    const registered = await api.runtime.sendMessage({ type: 'frame.register', nonce });
+    // The background (a Firefox event page, a Chromium worker) may still be starting: retry briefly.
+    let registered = null;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        registered = await api.runtime.sendMessage({ type: 'frame.register', nonce });
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 150 * (attempt + 1)));
+      }
+    }
     if (!registered || !registered.ok) throw new Error('the SafePost service worker did not answer');
     const f = makeFrame();
     // URL.origin is "null" for extension schemes in some engines: derive it from the base URL.
@@ -87,6 +97,9 @@
       connecting = connect().catch((err) => {
         api.runtime.sendMessage({ type: 'core.failed', error: err.message }).catch(() => {});
         if (host) host.remove();
+        host = null; frame = null; port = null;
+        // A later request (the next focus, the next file) tries again, at most every 5 s.
+        setTimeout(() => { connecting = null; }, 5000);
         throw err;
       });
     }

@@ -41,8 +41,12 @@ function show({ surface, live, title, intro, content = [], actions, dismiss, onA
     document.body.append(backdrop);
     surface.openModal();
 
+    // When the content script hands the frame the keyboard, the focus lands in the dialog.
+    const refocus = () => { if (!box.contains(document.activeElement)) (buttons.get(initial) || focusables()[0])?.focus(); };
+    window.addEventListener('focus', refocus);
     const close = (result) => {
       backdrop.remove();
+      window.removeEventListener('focus', refocus);
       document.removeEventListener('keydown', onKey, true);
       surface.closeModal();
       resolve(result);

@@ -128,7 +128,12 @@ export class Panel {
       el('code', { class: 'preview' }, f.preview));
     const row = el('div', { class: 'finding-actions' });
     const jump = el('button', { type: 'button', class: 'btn link jump', id: `jump-${i}` }, this.t('liveJumpTo'));
-    jump.addEventListener('click', () => this.send({ type: 'jump', finding: { start_utf16: f.start_utf16, end_utf16: f.end_utf16 } }));
+    jump.addEventListener('click', () => {
+      // The user goes back to the post: fold the list so it covers nothing of the site.
+      this.expanded = false;
+      this.render();
+      this.send({ type: 'jump', finding: { start_utf16: f.start_utf16, end_utf16: f.end_utf16 } });
+    });
     row.append(jump);
     if (f.link) {
       row.append(el('a', { class: 'policy-link', href: f.link, target: '_blank', rel: 'noopener noreferrer' },

@@ -32,3 +32,86 @@ export function pillState() {
   if (!pill || document.getElementById('panel').hidden) return null;
   return { count: Number(pill.dataset.count), severity: pill.dataset.severity, label: pill.textContent };
 }
+
+/** The open SafePost dialog: `{title, role, actions: [ids], findings: [rules], text}` or null. */
+export function dialogState() {
+  const d = document.querySelector('.dialog');
+  if (!d) return null;
+  return {
+    title: d.querySelector('.dialog-title')?.textContent ?? '',
+    role: d.getAttribute('role'),
+    modal: document.documentElement.classList.contains('modal'),
+    focused: document.activeElement?.dataset?.action ?? document.activeElement?.id ?? null,
+    actions: [...d.querySelectorAll('.dialog-actions button')].map((b) => b.dataset.action),
+    findings: [...d.querySelectorAll('.dialog-findings .finding')].map((f) => f.dataset.rule),
+    text: d.innerText,
+  };
+}
+
+/** Waits for a dialog in the SafePost frame; resolves with its state. */
+export function waitForDialog(frame, opts) {
+  return waitInFrame(frame, dialogState, undefined, opts);
+}
+
+/** Clicks a dialog action button (`data-action`) in the SafePost frame. */
+export async function chooseInDialog(frame, action) {
+  const ok = await frame.evaluate((a) => {
+    const b = document.querySelector(`.dialog [data-action="${a}"]`);
+    if (!b) return false;
+    b.click();
+    return true;
+  }, action);
+  if (!ok) throw new Error(`no "${action}" button in the SafePost dialog`);
+}
+
+/** Waits until no dialog is open in the SafePost frame. */
+export function waitForNoDialog(frame, opts) {
+  return waitInFrame(frame, () => !document.querySelector('.dialog'), undefined, opts);
+}
+
+/**
+ * One browser for the live tests, whichever engine: `{name, newPage(), setFiles(page, selector,
+ * path), close()}`. Chromium through playwright-core, Firefox ESR through puppeteer-core (BiDi).
+ */
+export async function openBrowser(name) {
+  const { launchChromium, launchFirefox } = await import('./browsers.mjs');
+  if (name === 'chromium') {
+    const b = await launchChromium();
+    return {
+      name,
+      raw: b,
+      newPage: () => b.context.newPage(),
+      setFiles: (page, selector, path) => page.setInputFiles(selector, path),
+      close: () => b.close(),
+    };
+  }
+  const b = await launchFirefox();
+  return {
+    name,
+    raw: b,
+    newPage: () => b.browser.newPage(),
+    async setFiles(page, selector, path) {
+      const input = await page.$(selector);
+      await input.uploadFile(path);
+    },
+    close: () => b.close(),
+  };
+}
+
+/** Resolves when the server has recorded `count` posts; returns the last one. */
+export async function waitForPosts(server, count, { timeout = 10000 } = {}) {
+  const deadline = Date.now() + timeout;
+  while (server.posts.length < count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} post(s), the server has ${server.posts.length}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return server.posts[count - 1];
+}
+
+/** The fields of a recorded multipart post: `{text, editor, media: [{name, type, bytes}]}`. */
+export async function postFields(post) {
+  const form = await new Response(post.body, { headers: { 'content-type': post.contentType } }).formData();
+  const media = [];
+  for (const f of form.getAll('media')) media.push({ name: f.name, type: f.type, bytes: Buffer.from(await f.arrayBuffer()) });
+  return { text: form.get('text'), editor: form.get('editor'), media };
+}
