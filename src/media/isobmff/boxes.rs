@@ -265,7 +265,9 @@ impl<'a> Walker<'a> {
         if b.payload_len() >= 8 {
             let head = self.read(b.payload_start(), 8, "meta box")?;
             let size = u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
-            let printable = head[4..8].iter().all(|&c| c == 0xA9 || (0x20..=0x7E).contains(&c));
+            let printable = head[4..8]
+                .iter()
+                .all(|&c| c == 0xA9 || (0x20..=0x7E).contains(&c));
             if (8..=b.payload_len()).contains(&size) && printable {
                 return Ok(0);
             }

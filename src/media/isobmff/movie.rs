@@ -199,7 +199,12 @@ fn udta(scan: &mut Scan, b: &BoxHeader, depth: usize) -> Result<(), MediaError> 
                 } else {
                     (
                         "UserData:SerialNumberHash",
-                        raw.iter().map(|b| format!("{b:02x}")).collect(),
+                        // All zeros: the camera left the hash unset.
+                        if raw.iter().all(|b| *b == 0) {
+                            String::new()
+                        } else {
+                            raw.iter().map(|b| format!("{b:02x}")).collect()
+                        },
                     )
                 };
                 scan.report.add_serial(tag, &value);
@@ -293,11 +298,38 @@ fn text_atom(payload: &[u8]) -> String {
     }
     if payload.len() >= 4 {
         let n = usize::from(u16::from_be_bytes([payload[0], payload[1]]));
+        let lang = u16::from_be_bytes([payload[2], payload[3]]);
         if n > 0 && 4 + n <= payload.len() {
-            return decode_text(&payload[4..4 + n]);
+            let raw = &payload[4..4 + n];
+            // Language codes below 0x400 are Macintosh languages, whose text is Mac Roman.
+            if lang < 0x400 && std::str::from_utf8(raw).is_err() {
+                return mac_roman(raw);
+            }
+            return decode_text(raw);
         }
     }
     decode_text(payload)
+}
+
+/// Mac Roman bytes 0x80..=0xFF.
+const MAC_ROMAN_HIGH: &str = "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø\
+                              ¿¡¬√ƒ≈∆«»…\u{A0}ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\u{F8FF}ÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ";
+
+/// Decodes Mac Roman text (old QuickTime files), up to the first NUL.
+fn mac_roman(raw: &[u8]) -> String {
+    raw.iter()
+        .take_while(|b| **b != 0)
+        .map(|&b| {
+            if b < 0x80 {
+                char::from(b)
+            } else {
+                MAC_ROMAN_HIGH
+                    .chars()
+                    .nth(usize::from(b - 0x80))
+                    .unwrap_or('\u{FFFD}')
+            }
+        })
+        .collect()
 }
 
 /// A 3GPP string atom: full box header, 16-bit language, then a NUL-terminated string.
@@ -628,6 +660,16 @@ mod tests {
         for cut in 0..p.len() - 7 {
             assert!(loci(&p[..cut], 0).is_err(), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn mac_roman_text() {
+        assert_eq!(MAC_ROMAN_HIGH.chars().count(), 128);
+        assert_eq!(
+            text_atom(&[0, 6, 0, 0, 0x8C, b'r', b't', b'i', b's', b't']),
+            "årtist"
+        );
+        assert_eq!(mac_roman(&[0xA9, 0xDB, 0xFF]), "©€ˇ");
     }
 
     #[test]
