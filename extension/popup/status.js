@@ -4,6 +4,15 @@
 // The policy part is read from storage.local (`effectivePolicy`, written by
 // background/policy.js), so it shows even when the service worker cannot answer.
 export async function showStatus(line, { api, t }) {
+  await render(line, { api, t });
+  // Live: the core's health (storage.session) and the policy (storage.local) may change while
+  // the popup is open, such as a policy IT reloads or the first policy read after start-up.
+  api.storage.onChanged.addListener((changes, area) => {
+    if ((area === 'local' && changes.effectivePolicy) || (area === 'session' && changes.coreStatus)) render(line, { api, t });
+  });
+}
+
+async function render(line, { api, t }) {
   const [status, effective] = await Promise.all([
     api.runtime.sendMessage({ type: 'status.get' }).catch((err) => ({ ok: false, error: err.message })),
     api.storage.local.get('effectivePolicy').then((r) => r.effectivePolicy || null, () => null),
@@ -12,6 +21,7 @@ export async function showStatus(line, { api, t }) {
   if (status && status.ok) {
     line.dataset.state = 'ok';
     parts.push(t('statusActive', [status.version]));
+    delete line.dataset.failMode;
   } else {
     line.dataset.state = 'failed';
     parts.push(t('statusCoreFailed', [(status && status.error) || 'unknown error']));

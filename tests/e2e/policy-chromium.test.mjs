@@ -8,8 +8,11 @@
 // Needs root (writes the policy file, always removes it). Skipped otherwise.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer } from '../support/server.mjs';
-import { launchChromium, CHROME_EXTENSION_ID } from '../support/browsers.mjs';
+import { launchChromium, CHROME_EXTENSION_ID, DIST_CHROME } from '../support/browsers.mjs';
 import { safepostFrame, waitInFrame } from '../support/extension-ui.mjs';
 import {
   CHROMIUM_POLICY_FILE, chromiumPolicy, companyPolicy, findingsInPanel, optionsState, policyFile, waitForNoFindings,
@@ -17,6 +20,8 @@ import {
 
 const isRoot = process.getuid?.() === 0;
 const EXT = `chrome-extension://${CHROME_EXTENSION_ID}`;
+/** SAFEPOST_CHROME_DIR: run against another unpacked build (such as one with a proposed schema). */
+const DIST = process.env.SAFEPOST_CHROME_DIR || DIST_CHROME;
 
 let server;
 before(async () => { server = await startServer(); });
@@ -47,7 +52,7 @@ describe('Chromium: managed policy', { skip: !isRoot && 'needs root to write /et
     let b;
     try {
       file.write(chromiumPolicy(companyPolicy({ codename: 'Falcon' })));
-      b = await launchChromium();
+      b = await launchChromium({ extensionDir: DIST });
 
       // The policy reached the extension through Chromium's policy stack and its schema.
       const managed = await b.serviceWorker.evaluate(() => chrome.storage.managed.get());
@@ -144,6 +149,28 @@ describe('Chromium: managed policy', { skip: !isRoot && 'needs root to write /et
     } finally {
       file.restore();
       await b?.close();
+    }
+  });
+
+  test('when the core cannot load, the popup says what the company fail mode means', async () => {
+    const file = policyFile(CHROMIUM_POLICY_FILE);
+    const dir = mkdtempSync(join(tmpdir(), 'safepost-broken-'));
+    let b;
+    try {
+      cpSync(DIST, dir, { recursive: true });
+      writeFileSync(join(dir, 'extension/core/pkg/safepost_bg.wasm'), Buffer.from('this is not WebAssembly'));
+      file.write(chromiumPolicy(companyPolicy({ codename: 'Falcon' })));
+      b = await launchChromium({ extensionDir: dir });
+      const popup = await b.context.newPage();
+      await popup.goto(`${EXT}/extension/popup/popup.html`);
+      await popup.waitForSelector('#status[data-state="failed"][data-fail-mode="closed"]', { timeout: 15000 });
+      const line = await popup.textContent('#status');
+      assert.match(line, /could not start its checker/);
+      assert.match(line, /Your organisation stops posting until the checker works again\./);
+    } finally {
+      file.restore();
+      await b?.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

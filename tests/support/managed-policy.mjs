@@ -29,14 +29,17 @@ export function companyPolicy({ codename, message = `The codename ${codename} is
 /** Writes a file, remembering what was there before; `restore()` puts it back (or removes it). */
 export function policyFile(path) {
   const before = existsSync(path) ? readFileSync(path) : null;
+  let createdDir = null;
   return {
     write(content) {
-      mkdirSync(dirname(path), { recursive: true });
+      if (createdDir === null) createdDir = mkdirSync(dirname(path), { recursive: true }) ?? '';
       writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
     },
     restore() {
       if (before === null) rmSync(path, { force: true });
       else writeFileSync(path, before);
+      // Directories this test created go too (mkdirSync returns the first one it made).
+      if (createdDir) rmSync(createdDir, { recursive: true, force: true });
     },
   };
 }
