@@ -16,6 +16,7 @@ pub fn exercise(data: &[u8]) {
     }
 }
 
+#[allow(dead_code)] // (not every target needs it)
 /// `data` with `header` in front unless it already starts with it, so the fuzzer spends its
 /// time inside one container parser.
 pub fn with_header(header: &[u8], data: &[u8]) -> Vec<u8> {

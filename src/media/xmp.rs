@@ -27,6 +27,7 @@ const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
 const NS_XMP_MM: &str = "http://ns.adobe.com/xap/1.0/mm/";
 const NS_XMP_DM: &str = "http://ns.adobe.com/xmp/1.0/DynamicMedia/";
 const NS_PHOTOMECH: &str = "http://ns.camerabits.com/photomechanic/1.0/";
+const NS_GCAMERA: &str = "http://ns.google.com/photos/1.0/camera/";
 const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 
 /// Deeper element nesting than this is hostile; the scan stops there.
@@ -113,6 +114,14 @@ pub fn inspect_xmp(packet: &[u8], report: &mut MediaReport) {
     }
     if scan.truncated {
         report.add_residual("an XMP packet is damaged; location in its unreadable part could not be checked");
+    }
+    // Google/Samsung motion photos: a video is appended after the picture.
+    let motion = scan.props.iter().any(|p| {
+        p.uri == NS_GCAMERA && matches!(p.local.as_str(), "MicroVideo" | "MotionPhoto") && p.value.trim() == "1"
+            || p.uri == NS_GCAMERA && p.local == "MicroVideoOffset"
+    });
+    if motion {
+        report.add_residual("a motion-photo video is stored after the picture; its own metadata (which can include location) is not checked or removed");
     }
 }
 
@@ -725,6 +734,15 @@ mod tests {
             assert!(r.location.is_none());
             assert_eq!(r.identity.serial_numbers.len(), 1);
         }
+    }
+
+    #[test]
+    fn motion_photo_is_a_residual() {
+        let packet = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" GCamera:MotionPhoto="1"/></rdf:RDF></x:xmpmeta>"#;
+        let mut r = MediaReport::new(Format::Jpeg);
+        inspect_xmp(packet.as_bytes(), &mut r);
+        assert!(r.residual.iter().any(|s| s.contains("motion-photo")), "{:?}", r.residual);
+        assert!(clean_xmp(packet.as_bytes(), StripMode::Identifying).is_none());
     }
 
     #[test]
