@@ -78,7 +78,8 @@ fn corpus_largest() -> Vec<PathBuf> {
 }
 
 fn files() -> Vec<PathBuf> {
-    let mut f = vec![fixture("jpeg_all.jpg"), fixture("png_meta.png"), fixture("webp_meta.webp"), fixture("tiff_meta.tif")];
+    let mut f =
+        vec![fixture("jpeg_all.jpg"), fixture("png_meta.png"), fixture("webp_meta.webp"), fixture("tiff_meta.tif")];
     f.extend(corpus_largest());
     f.push(big_jpeg(24 << 20));
     f.push(big_png(24 << 20));
@@ -126,7 +127,11 @@ fn comparison_table() {
         });
         let (et_inspect, et_strip) = if have_exiftool {
             (
-                format!("{:.1} ms", median_time(|| quiet(Command::new("exiftool").args(["-fast", "-j"]).arg(&path))).as_secs_f64() * 1e3),
+                format!(
+                    "{:.1} ms",
+                    median_time(|| quiet(Command::new("exiftool").args(["-fast", "-j"]).arg(&path))).as_secs_f64()
+                        * 1e3
+                ),
                 format!(
                     "{:.1} ms",
                     median_time(|| {
@@ -160,7 +165,9 @@ fn inspect_and_strip(c: &mut Criterion) {
         let Ok(file) = File::open(&path) else { continue };
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         inspect.throughput(Throughput::Bytes(size));
-        inspect.bench_with_input(BenchmarkId::new(label(&path), size), &file, |b, f| b.iter(|| black_box(media::inspect(f))));
+        inspect.bench_with_input(BenchmarkId::new(label(&path), size), &file, |b, f| {
+            b.iter(|| black_box(media::inspect(f)))
+        });
     }
     inspect.finish();
     let mut strip = c.benchmark_group("strip");

@@ -67,7 +67,13 @@ fn inspect_human_readable() {
 #[test]
 fn strip_writes_a_clean_copy() {
     let out_path = tmp("clean.jpg");
-    let out = bin().args(["strip", "--mode", "location"]).arg(fixture("jpeg_all.jpg")).arg("-o").arg(&out_path).output().expect("runs");
+    let out = bin()
+        .args(["strip", "--mode", "location"])
+        .arg(fixture("jpeg_all.jpg"))
+        .arg("-o")
+        .arg(&out_path)
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("removed: location (EXIF:GPS)"));
     let check = bin().args(["inspect", "--json"]).arg(&out_path).output().expect("runs");
@@ -76,9 +82,17 @@ fn strip_writes_a_clean_copy() {
     assert_eq!(v["identity"]["serial_numbers"].as_array().map(Vec::len), Some(3), "location mode keeps serials");
 
     let ident = tmp("ident.webp");
-    let out = bin().args(["strip", "--mode", "identifying"]).arg(fixture("webp_meta.webp")).arg("-o").arg(&ident).output().expect("runs");
+    let out = bin()
+        .args(["strip", "--mode", "identifying"])
+        .arg(fixture("webp_meta.webp"))
+        .arg("-o")
+        .arg(&ident)
+        .output()
+        .expect("runs");
     assert!(out.status.success());
-    let v: Value = serde_json::from_slice(&bin().args(["inspect", "--json"]).arg(&ident).output().expect("runs").stdout).expect("JSON");
+    let v: Value =
+        serde_json::from_slice(&bin().args(["inspect", "--json"]).arg(&ident).output().expect("runs").stdout)
+            .expect("JSON");
     assert_eq!(v["identity"]["serial_numbers"], Value::Array(Vec::new()));
 }
 
@@ -101,7 +115,12 @@ fn strip_failure_leaves_no_output() {
 
 #[test]
 fn usage_errors_exit_2() {
-    for args in [&["strip", "--mode", "everything", "a", "-o", "b"][..], &["strip", "a"], &["inspect"], &["inspect", "--bogus", "a"]] {
+    for args in [
+        &["strip", "--mode", "everything", "a", "-o", "b"][..],
+        &["strip", "a"],
+        &["inspect"],
+        &["inspect", "--bogus", "a"],
+    ] {
         let out = bin().args(args).output().expect("runs");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("usage:"), "{args:?}");

@@ -16,12 +16,10 @@ use std::process::Command;
 const STILL: &[&str] = &["jpeg", "png", "webp", "gif", "tiff", "dng"];
 
 /// Files whose ExifTool truth we knowingly do not match, and why.
-const EXCLUDED: &[(&str, &str)] = &[
-    (
-        "photoprism/internal/meta/testdata/buggy_panorama.jpg",
-        "GPSLatitude is 213.64, off the globe: we name the EXIF:GPS source but report no coordinates",
-    ),
-];
+const EXCLUDED: &[(&str, &str)] = &[(
+    "photoprism/internal/meta/testdata/buggy_panorama.jpg",
+    "GPSLatitude is 213.64, off the globe: we name the EXIF:GPS source but report no coordinates",
+)];
 
 fn corpus_dir() -> PathBuf {
     if let Some(p) = std::env::var_os("SAFEPOST_CORPUS") {
@@ -32,8 +30,9 @@ fn corpus_dir() -> PathBuf {
 
 fn truth() -> Vec<Value> {
     let path = corpus_dir().join("truth.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("corpus truth {}: {e} (set SAFEPOST_CORPUS to the corpus directory)", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("corpus truth {}: {e} (set SAFEPOST_CORPUS to the corpus directory)", path.display())
+    });
     match serde_json::from_str(&text) {
         Ok(Value::Array(a)) => a,
         other => panic!("truth.json is not an array: {other:?}"),
@@ -107,7 +106,11 @@ fn inspect_agrees_with_exiftool() {
         if loc.is_some() == want_loc {
             t.location += 1;
         } else {
-            disagreements.push(format!("{rel}: location {:?}, ExifTool {:?}", loc.map(|l| &l.sources), e["location_sources"]));
+            disagreements.push(format!(
+                "{rel}: location {:?}, ExifTool {:?}",
+                loc.map(|l| &l.sources),
+                e["location_sources"]
+            ));
         }
         if let (Some(lat), Some(lon)) = (e["lat"].as_f64(), e["lon"].as_f64()) {
             t.coords_checked += 1;
@@ -119,15 +122,21 @@ fn inspect_agrees_with_exiftool() {
         let identity = report.as_ref().map(|r| r.identity.clone()).unwrap_or_default();
         // ExifTool's has_serial counts (Body/Lens/Internal)SerialNumber; the DNG tag it names
         // CameraSerialNumber (0xC62F) is a serial number too, but not counted there.
-        let serials = identity.serial_numbers.iter().filter(|s| !s.split(": ").next().unwrap_or("").ends_with("CameraSerialNumber")).count();
+        let serials = identity
+            .serial_numbers
+            .iter()
+            .filter(|s| !s.split(": ").next().unwrap_or("").ends_with("CameraSerialNumber"))
+            .count();
         let want_serial = e["has_serial"].as_bool().unwrap_or(false);
         if (serials > 0) == want_serial {
             t.serial += 1;
         } else {
-            disagreements.push(format!("{rel}: serials {:?}, ExifTool {:?}", identity.serial_numbers, e["serial_tags"]));
+            disagreements
+                .push(format!("{rel}: serials {:?}, ExifTool {:?}", identity.serial_numbers, e["serial_tags"]));
         }
         // ExifTool's has_owner_name counts OwnerName/CameraOwnerName only (not Artist, By-line).
-        let owners = identity.owner_names.iter().filter(|o| o.split(": ").next().unwrap_or("").ends_with("OwnerName")).count();
+        let owners =
+            identity.owner_names.iter().filter(|o| o.split(": ").next().unwrap_or("").ends_with("OwnerName")).count();
         let want_owner = e["has_owner_name"].as_bool().unwrap_or(false);
         if (owners > 0) == want_owner {
             t.owner += 1;
@@ -143,8 +152,20 @@ fn inspect_agrees_with_exiftool() {
     for (f, t) in &by_format {
         println!(
             "| {f} | {} | {} | {}/{} ({:.1}%) | {}/{} | {}/{} ({:.1}%) | {}/{} ({:.1}%) | {} |",
-            t.files, t.errors, t.location, t.files, pct(t.location, t.files), t.coords, t.coords_checked,
-            t.serial, t.files, pct(t.serial, t.files), t.owner, t.files, pct(t.owner, t.files), t.max_read
+            t.files,
+            t.errors,
+            t.location,
+            t.files,
+            pct(t.location, t.files),
+            t.coords,
+            t.coords_checked,
+            t.serial,
+            t.files,
+            pct(t.serial, t.files),
+            t.owner,
+            t.files,
+            pct(t.owner, t.files),
+            t.max_read
         );
         total.files += t.files;
         total.errors += t.errors;
@@ -157,8 +178,16 @@ fn inspect_agrees_with_exiftool() {
     }
     println!(
         "| all | {} | {} | {}/{} ({:.1}%) | {}/{} | {:.1}% | {:.1}% | {} |",
-        total.files, total.errors, total.location, total.files, pct(total.location, total.files), total.coords,
-        total.coords_checked, pct(total.serial, total.files), pct(total.owner, total.files), total.max_read
+        total.files,
+        total.errors,
+        total.location,
+        total.files,
+        pct(total.location, total.files),
+        total.coords,
+        total.coords_checked,
+        pct(total.serial, total.files),
+        pct(total.owner, total.files),
+        total.max_read
     );
     println!("\nexcluded:");
     for (p, why) in EXCLUDED {
@@ -183,7 +212,21 @@ fn exiftool_location_tags(files: &[PathBuf]) -> Vec<String> {
     let mut found = Vec::new();
     for batch in files.chunks(200) {
         let out = Command::new("exiftool")
-            .args(["-j", "-n", "-G1", "-a", "-q", "-q", "-m", "-location:all", "-gps:all", "-xmp-exif:gps*", "-xmp-iptcExt:all", "-xmp-dwc:all", "-xmp-drone-dji:all"])
+            .args([
+                "-j",
+                "-n",
+                "-G1",
+                "-a",
+                "-q",
+                "-q",
+                "-m",
+                "-location:all",
+                "-gps:all",
+                "-xmp-exif:gps*",
+                "-xmp-iptcExt:all",
+                "-xmp-dwc:all",
+                "-xmp-drone-dji:all",
+            ])
             .args(batch)
             .output()
             .expect("exiftool must be installed");
@@ -199,10 +242,28 @@ fn exiftool_location_tags(files: &[PathBuf]) -> Vec<String> {
                 // Non-location fields of those groups (drone attitude, taxonomy, ...).
                 let l = local.to_lowercase();
                 let locationish = |words: &[&str]| words.iter().any(|w| l.contains(w));
-                let harmless = group == "XMP-drone-dji" && !(l.starts_with("gps") || locationish(&["latitude", "longitude", "longtitude", "altitude", "rtk"]))
+                let harmless = group == "XMP-drone-dji"
+                    && !(l.starts_with("gps")
+                        || locationish(&["latitude", "longitude", "longtitude", "altitude", "rtk"]))
                     || group == "XMP-iptcExt" && !l.starts_with("location")
                     || group == "XMP-dwc"
-                        && !locationish(&["latitude", "longitude", "location", "locality", "country", "stateprovince", "county", "municipality", "coordinate", "elevation", "footprint", "georeference", "island", "waterbody", "geography"]);
+                        && !locationish(&[
+                            "latitude",
+                            "longitude",
+                            "location",
+                            "locality",
+                            "country",
+                            "stateprovince",
+                            "county",
+                            "municipality",
+                            "coordinate",
+                            "elevation",
+                            "footprint",
+                            "georeference",
+                            "island",
+                            "waterbody",
+                            "geography",
+                        ]);
                 if !harmless {
                     found.push(format!("{file}: {k}={val}"));
                 }
@@ -217,7 +278,19 @@ fn exiftool_identity_tags(files: &[PathBuf]) -> Vec<String> {
     let mut found = Vec::new();
     for batch in files.chunks(200) {
         let out = Command::new("exiftool")
-            .args(["-j", "-G1", "-a", "-q", "-q", "-m", "-SerialNumber", "-LensSerialNumber", "-InternalSerialNumber", "-OwnerName", "-CameraOwnerName"])
+            .args([
+                "-j",
+                "-G1",
+                "-a",
+                "-q",
+                "-q",
+                "-m",
+                "-SerialNumber",
+                "-LensSerialNumber",
+                "-InternalSerialNumber",
+                "-OwnerName",
+                "-CameraOwnerName",
+            ])
             .args(batch)
             .output()
             .expect("exiftool must be installed");
@@ -241,7 +314,8 @@ fn pixels(path: &Path) -> Option<String> {
 
 #[test]
 fn strip_removes_every_location_exiftool_sees_and_keeps_pixels() {
-    let entries: Vec<Value> = still_entries().into_iter().filter(|e| e["has_location"].as_bool() == Some(true)).collect();
+    let entries: Vec<Value> =
+        still_entries().into_iter().filter(|e| e["has_location"].as_bool() == Some(true)).collect();
     let dir = std::env::temp_dir().join(format!("safepost-corpus-strip-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut outputs = Vec::new();
@@ -278,7 +352,8 @@ fn strip_removes_every_location_exiftool_sees_and_keeps_pixels() {
         }
     }
     let left = exiftool_location_tags(&outputs);
-    let identifying: Vec<PathBuf> = outputs.iter().filter(|p| p.to_string_lossy().contains("-Identifying.")).cloned().collect();
+    let identifying: Vec<PathBuf> =
+        outputs.iter().filter(|p| p.to_string_lossy().contains("-Identifying.")).cloned().collect();
     let identity_left = exiftool_identity_tags(&identifying);
     println!("stripped {} files ({} outputs); failures: {failures:#?}", pairs.len(), outputs.len());
 

@@ -116,7 +116,13 @@ fn xmp_element_and_attribute_forms() {
     let loc = r.location.clone().expect("location");
     assert!((loc.lat.unwrap_or(0.0) - 48.8584).abs() < 1e-4);
     assert!((loc.lon.unwrap_or(0.0) - 2.2945).abs() < 1e-4);
-    for s in ["XMP:exif:GPS", "XMP-photoshop:City", "XMP-iptcCore:Location", "XMP-iptcExt:LocationCreated", "XMP-iptcExt:LocationShown"] {
+    for s in [
+        "XMP:exif:GPS",
+        "XMP-photoshop:City",
+        "XMP-iptcCore:Location",
+        "XMP-iptcExt:LocationCreated",
+        "XMP-iptcExt:LocationShown",
+    ] {
         assert!(loc.sources.iter().any(|x| x == s), "{s} missing from {:?}", loc.sources);
     }
     assert_eq!(r.identity.serial_numbers, vec!["XMP-aux:SerialNumber: AUX42".to_string()]);

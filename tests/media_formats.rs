@@ -38,7 +38,11 @@ fn exiftool(bytes: &[u8], ext: &str) -> serde_json::Map<String, Value> {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!("{:x}.{ext}", bytes.len() ^ (bytes.iter().map(|b| *b as usize).sum::<usize>() << 8)));
     std::fs::write(&path, bytes).expect("write");
-    let out = Command::new("exiftool").args(["-j", "-n", "-G1", "-a", "-m"]).arg(&path).output().expect("exiftool must be installed");
+    let out = Command::new("exiftool")
+        .args(["-j", "-n", "-G1", "-a", "-m"])
+        .arg(&path)
+        .output()
+        .expect("exiftool must be installed");
     let v: Value = serde_json::from_slice(&out.stdout).expect("exiftool JSON");
     let _ = std::fs::remove_file(&path);
     v.get(0).and_then(Value::as_object).cloned().unwrap_or_default()
@@ -50,7 +54,18 @@ fn location_tags(tags: &serde_json::Map<String, Value>) -> Vec<String> {
             let (group, name) = k.split_once(':').unwrap_or(("", k));
             group == "GPS"
                 || name.starts_with("GPS") && group != "Composite"
-                || matches!(name, "City" | "Sub-location" | "Province-State" | "Country-PrimaryLocationName" | "Country-PrimaryLocationCode" | "State" | "Country" | "Location" | "CountryCode")
+                || matches!(
+                    name,
+                    "City"
+                        | "Sub-location"
+                        | "Province-State"
+                        | "Country-PrimaryLocationName"
+                        | "Country-PrimaryLocationCode"
+                        | "State"
+                        | "Country"
+                        | "Location"
+                        | "CountryCode"
+                )
                 || name.starts_with("LocationCreated")
                 || name.starts_with("LocationShown")
         })
@@ -62,7 +77,11 @@ fn identity_tags(tags: &serde_json::Map<String, Value>) -> Vec<String> {
     tags.keys()
         .filter(|k| {
             let name = k.split_once(':').map_or(k.as_str(), |x| x.1);
-            name.ends_with("SerialNumber") || name.ends_with("OwnerName") || name == "Artist" || name == "By-line" || name.starts_with("History")
+            name.ends_with("SerialNumber")
+                || name.ends_with("OwnerName")
+                || name == "Artist"
+                || name == "By-line"
+                || name.starts_with("History")
         })
         .cloned()
         .collect()
@@ -74,7 +93,11 @@ fn pixels(bytes: &[u8], ext: &str) -> String {
     let path = dir.join(format!("p{}.{ext}", bytes.len()));
     std::fs::write(&path, bytes).expect("write");
     let spec = if ext == "dng" { format!("tiff:{}", path.display()) } else { path.display().to_string() };
-    let out = Command::new("identify").args(["-quiet", "-format", "%#\n"]).arg(spec).output().expect("identify must be installed");
+    let out = Command::new("identify")
+        .args(["-quiet", "-format", "%#\n"])
+        .arg(spec)
+        .output()
+        .expect("identify must be installed");
     let _ = std::fs::remove_file(&path);
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
@@ -92,9 +115,20 @@ fn check_strip(name: &str, ext: &str) {
         let out = apply(&original, &plan);
         let after = exiftool(&out, ext);
         assert!(location_tags(&after).is_empty(), "{name} {mode:?}: ExifTool still sees {:?}", location_tags(&after));
-        assert!(!after.contains_key("ExifTool:Warning") || before.get("ExifTool:Warning") == after.get("ExifTool:Warning"), "{name} {mode:?}: new warning {:?}", after.get("ExifTool:Warning"));
+        assert!(
+            !after.contains_key("ExifTool:Warning") || before.get("ExifTool:Warning") == after.get("ExifTool:Warning"),
+            "{name} {mode:?}: new warning {:?}",
+            after.get("ExifTool:Warning")
+        );
         assert_eq!(pixels(&out, ext), before_pixels, "{name} {mode:?}: decoded pixels changed");
-        for kept in ["IFD0:Orientation", "ICC_Profile:ProfileDescription", "IFD0:Make", "IFD0:Model", "XMP-dc:Title", "IPTC:ObjectName"] {
+        for kept in [
+            "IFD0:Orientation",
+            "ICC_Profile:ProfileDescription",
+            "IFD0:Make",
+            "IFD0:Model",
+            "XMP-dc:Title",
+            "IPTC:ObjectName",
+        ] {
             assert_eq!(before.get(kept), after.get(kept), "{name} {mode:?}: {kept} changed");
         }
         let ident_before = identity_tags(&before);
@@ -107,7 +141,11 @@ fn check_strip(name: &str, ext: &str) {
         let again = inspect(&out);
         assert!(again.location.is_none(), "{name} {mode:?}: {:?}", again.location);
         let second = media::strip(&out, mode).expect("second strip");
-        assert_eq!(second.pieces, vec![Piece::Keep { start: 0, end: out.len() as u64 }], "{name} {mode:?}: not idempotent");
+        assert_eq!(
+            second.pieces,
+            vec![Piece::Keep { start: 0, end: out.len() as u64 }],
+            "{name} {mode:?}: not idempotent"
+        );
     }
 }
 
@@ -150,7 +188,10 @@ fn jpeg_identifying_removes_thumbnail() {
     let after = exiftool(&out, "jpg");
     assert!(!after.contains_key("IFD1:ThumbnailImage") && !after.contains_key("IFD1:ThumbnailOffset"), "{after:?}");
     let plan = media::strip(&original, StripMode::Location).expect("strips");
-    assert!(exiftool(&apply(&original, &plan), "jpg").contains_key("IFD1:ThumbnailImage"), "location mode keeps the thumbnail");
+    assert!(
+        exiftool(&apply(&original, &plan), "jpg").contains_key("IFD1:ThumbnailImage"),
+        "location mode keeps the thumbnail"
+    );
 }
 
 #[test]
@@ -328,7 +369,10 @@ fn extended_xmp_file() -> Vec<u8> {
 #[test]
 fn extended_xmp_is_reassembled_and_cleaned() {
     let f = extended_xmp_file();
-    assert!(location_tags(&exiftool(&f, "jpg")).iter().any(|t| t == "XMP-exif:GPSLatitude"), "ExifTool reads the extension");
+    assert!(
+        location_tags(&exiftool(&f, "jpg")).iter().any(|t| t == "XMP-exif:GPSLatitude"),
+        "ExifTool reads the extension"
+    );
     let r = inspect(&f);
     let loc = r.location.expect("location in Extended XMP");
     assert_eq!(loc.sources, vec!["XMP:exif:GPS".to_string()]);
@@ -337,6 +381,9 @@ fn extended_xmp_is_reassembled_and_cleaned() {
     assert_eq!(out.len(), f.len(), "chunks keep their sizes and offsets");
     let after = exiftool(&out, "jpg");
     assert!(location_tags(&after).is_empty(), "{:?}", location_tags(&after));
-    assert!(after.get("XMP-dc:Description").and_then(Value::as_str).is_some_and(|d| d.len() == 3000), "the rest of the extension survives");
+    assert!(
+        after.get("XMP-dc:Description").and_then(Value::as_str).is_some_and(|d| d.len() == 3000),
+        "the rest of the extension survives"
+    );
     assert_eq!(pixels(&out, "jpg"), pixels(&f, "jpg"));
 }

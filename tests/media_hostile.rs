@@ -7,7 +7,8 @@ use safepost::media::{self, MediaError, StripMode};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-const FIXTURES: &[&str] = &["jpeg_all.jpg", "png_meta.png", "webp_meta.webp", "gif_xmp.gif", "tiff_meta.tif", "dng_meta.dng"];
+const FIXTURES: &[&str] =
+    &["jpeg_all.jpg", "png_meta.png", "webp_meta.webp", "gif_xmp.gif", "tiff_meta.tif", "dng_meta.dng"];
 
 fn fixture(name: &str) -> Vec<u8> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media").join(name);
@@ -53,7 +54,12 @@ fn truncated_at_every_byte() {
             match survive(&f[..cut], &format!("{name} cut at {cut}")) {
                 Ok(()) => {}
                 Err(MediaError::UnknownFormat) => assert!(cut < 12, "{name} cut at {cut}: format no longer recognised"),
-                Err(MediaError::Truncated { .. } | MediaError::Malformed { .. } | MediaError::TooDeep { .. } | MediaError::CannotStrip(_)) => errors += 1,
+                Err(
+                    MediaError::Truncated { .. }
+                    | MediaError::Malformed { .. }
+                    | MediaError::TooDeep { .. }
+                    | MediaError::CannotStrip(_),
+                ) => errors += 1,
                 Err(e) => panic!("{name} cut at {cut}: unexpected {e:?}"),
             }
         }
@@ -147,7 +153,10 @@ fn tiff(ifds: &[(u32, Vec<(u16, u16, u32, u32)>, u32)]) -> Vec<u8> {
 #[test]
 fn loops_and_deep_nesting() {
     // IFD0 -> IFD0 (next pointer loop), EXIF IFD pointing back at IFD0, GPS IFD pointing at itself.
-    let looped = tiff(&[(8, vec![(0x8769, 4, 1, 8), (0x8825, 4, 1, 40)], 8), (40, vec![(0x8825, 4, 1, 40), (0x0002, 5, 3, 0)], 40)]);
+    let looped = tiff(&[
+        (8, vec![(0x8769, 4, 1, 8), (0x8825, 4, 1, 40)], 8),
+        (40, vec![(0x8825, 4, 1, 40), (0x0002, 5, 3, 0)], 40),
+    ]);
     assert!(survive(&looped, "IFD loops").is_ok());
 
     // A SubIFD chain 200 deep: read to a bound, then reported as too deep, not followed forever.
@@ -180,7 +189,8 @@ fn loops_and_deep_nesting() {
 
 #[test]
 fn not_an_image() {
-    for junk in [&b""[..], b"hello world", b"\xFF\xD8", b"\x89PNG\r\n\x1a\n", b"RIFF\0\0\0\0WEBP", b"GIF89a", b"II*\0"] {
+    for junk in [&b""[..], b"hello world", b"\xFF\xD8", b"\x89PNG\r\n\x1a\n", b"RIFF\0\0\0\0WEBP", b"GIF89a", b"II*\0"]
+    {
         match survive(junk, "junk") {
             Err(MediaError::UnknownFormat | MediaError::Truncated { .. } | MediaError::Malformed { .. }) => {}
             other => panic!("{junk:?}: {other:?}"),

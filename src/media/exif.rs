@@ -142,7 +142,8 @@ fn group(kind: IfdKind) -> &'static str {
 pub(crate) fn text(t: &Tiff, e: &Entry) -> Option<String> {
     let v = t.value(e, 64 * 1024)?;
     let s = if (0x9C9B..=0x9C9F).contains(&e.tag) && e.typ == 1 {
-        let units: Vec<u16> = v.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).take_while(|u| *u != 0).collect();
+        let units: Vec<u16> =
+            v.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).take_while(|u| *u != 0).collect();
         String::from_utf16_lossy(&units)
     } else {
         // Up to the first NUL after any leading NULs (some UNDEFINED strings start with them).
@@ -163,7 +164,8 @@ fn rationals(t: &Tiff, e: &Entry) -> Vec<f64> {
     (0..e.count as usize)
         .map(|i| {
             let (n, d) = (t.u32_at(&v, i * 8), t.u32_at(&v, i * 8 + 4));
-            let (n, d) = if e.typ == 10 { (f64::from(n as i32), f64::from(d as i32)) } else { (f64::from(n), f64::from(d)) };
+            let (n, d) =
+                if e.typ == 10 { (f64::from(n as i32), f64::from(d as i32)) } else { (f64::from(n), f64::from(d)) };
             if d == 0.0 {
                 f64::NAN
             } else {
@@ -206,7 +208,9 @@ fn degrees(t: &Tiff, gps: &Ifd, value: u16, reference: u16) -> Option<f64> {
 pub(crate) fn inspect_walk(t: &Tiff, walk: &Walk, report: &mut MediaReport, embedded: bool) {
     for (kind, err) in &walk.problems {
         if *kind == IfdKind::Gps {
-            report.add_residual(format!("the EXIF GPS directory is damaged ({err}); it may hold location that could not be read"));
+            report.add_residual(format!(
+                "the EXIF GPS directory is damaged ({err}); it may hold location that could not be read"
+            ));
         }
     }
     if walk.gps_pointer && walk.find(IfdKind::Gps).is_none() && !walk.problems.iter().any(|(k, _)| *k == IfdKind::Gps) {

@@ -78,11 +78,21 @@ fn find_gps(fff: &Spliced) -> Result<Option<Gps>, MediaError> {
     let le_u32 = |b: &[u8], i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
     let big_endian = (100..200).contains(&be_u32(&hdr, 0x14));
     let u32_at = |b: &[u8], i: usize| if big_endian { be_u32(b, i) } else { le_u32(b, i) };
-    let u16_at = |b: &[u8], i: usize| if big_endian { u16::from_be_bytes([b[i], b[i + 1]]) } else { u16::from_le_bytes([b[i], b[i + 1]]) };
+    let u16_at = |b: &[u8], i: usize| {
+        if big_endian {
+            u16::from_be_bytes([b[i], b[i + 1]])
+        } else {
+            u16::from_le_bytes([b[i], b[i + 1]])
+        }
+    };
     let dir_at = u64::from(u32_at(&hdr, 0x18));
     let count = u32_at(&hdr, 0x1C);
     if count > MAX_RECORDS {
-        return Err(MediaError::Malformed { what: "FLIR record directory", offset: dir_at, reason: format!("{count} records") });
+        return Err(MediaError::Malformed {
+            what: "FLIR record directory",
+            offset: dir_at,
+            reason: format!("{count} records"),
+        });
     }
     let dir = fff.read_exact_at(dir_at, count as usize * 0x20, "FLIR record directory")?;
     for (i, e) in dir.chunks_exact(0x20).enumerate() {
@@ -135,7 +145,8 @@ pub(crate) fn inspect(fff: &Spliced, report: &mut MediaReport) -> Result<(), Med
 pub(crate) fn clean(fff: &Spliced) -> Result<Vec<(u64, Vec<u8>)>, MediaError> {
     let Some(gps) = find_gps(fff)? else { return Ok(Vec::new()) };
     let mut patches = Vec::new();
-    for (at, len) in fff.file_ranges(gps.entry_at, 2).into_iter().chain(fff.file_ranges(gps.record_at, gps.record_len)) {
+    for (at, len) in fff.file_ranges(gps.entry_at, 2).into_iter().chain(fff.file_ranges(gps.record_at, gps.record_len))
+    {
         patches.push((at, vec![0u8; len as usize]));
     }
     Ok(patches)

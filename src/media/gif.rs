@@ -77,7 +77,11 @@ fn walk(src: &dyn ByteSource) -> Result<Vec<XmpBlock>, MediaError> {
                 pos = skip_sub_blocks(src, body)?;
             }
             other => {
-                return Err(MediaError::Malformed { what: "GIF block", offset: pos, reason: format!("unknown block type 0x{other:02X}") })
+                return Err(MediaError::Malformed {
+                    what: "GIF block",
+                    offset: pos,
+                    reason: format!("unknown block type 0x{other:02X}"),
+                })
             }
         }
     }

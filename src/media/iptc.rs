@@ -146,7 +146,8 @@ fn resources(irb: &[u8]) -> (Vec<Resource>, bool) {
         let name_len = usize::from(irb[pos + 6]);
         let name_total = (1 + name_len + 1) & !1;
         let size_at = pos + 6 + name_total;
-        let Some(size) = irb.get(size_at..size_at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize) else {
+        let Some(size) = irb.get(size_at..size_at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+        else {
             return (out, true);
         };
         let start = size_at + 4;
@@ -167,14 +168,18 @@ pub fn inspect_irb(irb: &[u8], report: &mut MediaReport) {
             0x0424 => xmp::inspect_xmp(data, report),
             0x0422 | 0x0423 => {
                 if exif::inspect_tiff(data, report).is_err() {
-                    report.add_residual("an EXIF block inside the Photoshop resources is damaged and could not be checked");
+                    report.add_residual(
+                        "an EXIF block inside the Photoshop resources is damaged and could not be checked",
+                    );
                 }
             }
             _ => {}
         }
     }
     if damaged {
-        report.add_residual("the Photoshop resource block is damaged; location in its unreadable part could not be checked");
+        report.add_residual(
+            "the Photoshop resource block is damaged; location in its unreadable part could not be checked",
+        );
     }
 }
 

@@ -57,20 +57,13 @@ impl Segment {
 fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError> {
     let soi = src.read_exact_at(base, 2, "JPEG start")?;
     if soi != [0xFF, 0xD8] {
-        return Err(MediaError::Malformed {
-            what: "JPEG start",
-            offset: base,
-            reason: "no SOI marker".into(),
-        });
+        return Err(MediaError::Malformed { what: "JPEG start", offset: base, reason: "no SOI marker".into() });
     }
     let mut out = Vec::new();
     let mut pos = base + 2;
     loop {
         if out.len() >= MAX_SEGMENTS {
-            return Err(MediaError::TooDeep {
-                what: "JPEG segments",
-                offset: pos,
-            });
+            return Err(MediaError::TooDeep { what: "JPEG segments", offset: pos });
         }
         let head = src.read_exact_at(pos, 2, "JPEG marker")?;
         if head[0] != 0xFF {
@@ -116,17 +109,10 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
         }
         let len = seg_len + 2;
         if pos + len > src.len() {
-            return Err(MediaError::Truncated {
-                what: "JPEG segment",
-                offset: pos,
-            });
+            return Err(MediaError::Truncated { what: "JPEG segment", offset: pos });
         }
         if marker == 0xDA {
-            out.push(Segment {
-                start: pos,
-                len,
-                kind: Kind::Other,
-            });
+            out.push(Segment { start: pos, len, kind: Kind::Other });
             return Ok(out);
         }
         let kind = match marker {
@@ -186,10 +172,7 @@ fn extended_xmp(src: &dyn ByteSource, segs: &[Segment]) -> Result<BTreeMap<Vec<u
         let guid = p[..32].to_vec();
         let full_len = u32::from_be_bytes([p[32], p[33], p[34], p[35]]);
         let offset = u32::from_be_bytes([p[36], p[37], p[38], p[39]]);
-        let e = map.entry(guid).or_insert(Extended {
-            full_len,
-            chunks: Vec::new(),
-        });
+        let e = map.entry(guid).or_insert(Extended { full_len, chunks: Vec::new() });
         e.chunks.push((i, offset, p[40..].to_vec()));
     }
     Ok(map)
@@ -236,11 +219,7 @@ fn afcp_trailer(src: &dyn ByteSource) -> Result<Option<Afcp>, MediaError> {
     };
     let u32_at = |b: &[u8], i: usize| {
         let x = [b[i], b[i + 1], b[i + 2], b[i + 3]];
-        u64::from(if big_endian {
-            u32::from_be_bytes(x)
-        } else {
-            u32::from_le_bytes(x)
-        })
+        u64::from(if big_endian { u32::from_be_bytes(x) } else { u32::from_le_bytes(x) })
     };
     let start = u32_at(&tail, 4);
     let Ok(head) = src.read_exact_at(start, 12, "AFCP header") else {
@@ -249,16 +228,16 @@ fn afcp_trailer(src: &dyn ByteSource) -> Result<Option<Afcp>, MediaError> {
     if head[..4] != tail[..4] {
         return Ok(None);
     }
-    let count = if big_endian {
-        u16::from_be_bytes([head[6], head[7]])
-    } else {
-        u16::from_le_bytes([head[6], head[7]])
-    };
+    let count =
+        if big_endian { u16::from_be_bytes([head[6], head[7]]) } else { u16::from_le_bytes([head[6], head[7]]) };
     let dir = src.read_exact_at(start + 12, usize::from(count) * 12, "AFCP directory")?;
     let mut iptc = Vec::new();
     for e in dir.chunks_exact(12) {
         let (size, offset) = (u32_at(e, 4), u32_at(e, 8));
-        if &e[..4] == b"IPTC" && offset.checked_add(size).is_some_and(|end| end <= src.len()) && size < MAX_EXTENDED_XMP.into() {
+        if &e[..4] == b"IPTC"
+            && offset.checked_add(size).is_some_and(|end| end <= src.len())
+            && size < MAX_EXTENDED_XMP.into()
+        {
             iptc.push((offset, size));
         }
     }
@@ -272,11 +251,7 @@ fn flir_data<'a>(src: &'a dyn ByteSource, segs: &[Segment]) -> Spliced<'a> {
     let mut fff_at = 0;
     for s in segs.iter().filter(|s| s.kind == Kind::Flir && s.len > 12) {
         let len = s.len - 12;
-        parts.push(Part {
-            fff_at,
-            file_at: s.start + 12,
-            len,
-        });
+        parts.push(Part { fff_at, file_at: s.start + 12, len });
         fff_at += len;
     }
     Spliced { src, parts }
@@ -298,7 +273,9 @@ fn mpf_images(src: &dyn ByteSource, segs: &[Segment]) -> Vec<(u64, u64)> {
         let tiff_start = s.start + 8;
         let Ok(t) = exif::Tiff::new(src, tiff_start, s.len - 8) else { continue };
         let Ok((ifd, _)) = t.first_ifd().and_then(|at| t.read_ifd(at, exif::IfdKind::Main(0))) else { continue };
-        let Some(entries) = ifd.entries.iter().find(|e| e.tag == 0xB002).and_then(|e| t.value(e, 16 * 256)) else { continue };
+        let Some(entries) = ifd.entries.iter().find(|e| e.tag == 0xB002).and_then(|e| t.value(e, 16 * 256)) else {
+            continue;
+        };
         for e in entries.chunks_exact(16) {
             let (size, offset) = (u64::from(t.u32_at(e, 4)), u64::from(t.u32_at(e, 8)));
             let start = tiff_start + offset;
@@ -327,7 +304,9 @@ fn inspect_mpf(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaReport)
             match s.kind {
                 Kind::Exif => {
                     if exif::inspect_tiff(&payload(src, s, EXIF_SIG.len())?, &mut sub).is_err() {
-                        report.add_residual("the EXIF block of an embedded preview image is damaged and could not be checked");
+                        report.add_residual(
+                            "the EXIF block of an embedded preview image is damaged and could not be checked",
+                        );
                     }
                 }
                 _ => xmp::inspect_xmp(&payload(src, s, XMP_SIG.len())?, &mut sub),
@@ -469,14 +448,13 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     let flir_patches = if mode == StripMode::Identifying {
         Vec::new()
     } else {
-        flir::clean(&flir_data(src, &segs)).map_err(|e| MediaError::CannotStrip(format!("FLIR data is damaged ({e})")))?
+        flir::clean(&flir_data(src, &segs))
+            .map_err(|e| MediaError::CannotStrip(format!("FLIR data is damaged ({e})")))?
     };
     if !flir_patches.is_empty() {
         for (i, s) in segs.iter().enumerate().filter(|(_, s)| s.kind == Kind::Flir) {
-            let touching: Vec<&(u64, Vec<u8>)> = flir_patches
-                .iter()
-                .filter(|(at, _)| *at >= s.start && *at < s.start + s.len)
-                .collect();
+            let touching: Vec<&(u64, Vec<u8>)> =
+                flir_patches.iter().filter(|(at, _)| *at >= s.start && *at < s.start + s.len).collect();
             if touching.is_empty() {
                 continue;
             }
@@ -511,8 +489,9 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
             let (sig, clean) = match s.kind {
                 Kind::Exif => {
                     let body = payload(src, &s, EXIF_SIG.len())?;
-                    let clean = exif::clean_tiff(&body, mode)
-                        .map_err(|e| MediaError::CannotStrip(format!("the EXIF block of an embedded preview image is damaged ({e})")))?;
+                    let clean = exif::clean_tiff(&body, mode).map_err(|e| {
+                        MediaError::CannotStrip(format!("the EXIF block of an embedded preview image is damaged ({e})"))
+                    })?;
                     (EXIF_SIG.len(), clean)
                 }
                 _ => (XMP_SIG.len(), xmp::clean_xmp(&payload(src, &s, XMP_SIG.len())?, mode)),
@@ -528,10 +507,7 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     for (i, change) in changes {
         let Some(s) = segs.get(i) else { continue };
         if s.start > pos {
-            plan.pieces.push(Piece::Keep {
-                start: pos,
-                end: s.start,
-            });
+            plan.pieces.push(Piece::Keep { start: pos, end: s.start });
         }
         if let Some(bytes) = change {
             plan.pieces.push(Piece::Insert(bytes));
@@ -541,17 +517,16 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     trailer_patches.sort_by_key(|p| p.0);
     for (at, bytes) in trailer_patches {
         if at < pos {
-            return Err(MediaError::CannotStrip("data after the image (AFCP trailer or MPF image) overlaps the JPEG metadata".into()));
+            return Err(MediaError::CannotStrip(
+                "data after the image (AFCP trailer or MPF image) overlaps the JPEG metadata".into(),
+            ));
         }
         plan.pieces.push(Piece::Keep { start: pos, end: at });
         pos = at + bytes.len() as u64;
         plan.pieces.push(Piece::Insert(bytes));
     }
     if pos < src.len() {
-        plan.pieces.push(Piece::Keep {
-            start: pos,
-            end: src.len(),
-        });
+        plan.pieces.push(Piece::Keep { start: pos, end: src.len() });
     }
     super::summarise(&mut plan, &report, mode, removed);
     Ok(plan)

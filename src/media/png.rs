@@ -52,7 +52,11 @@ fn chunks(src: &dyn ByteSource) -> Result<Vec<Chunk>, MediaError> {
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
         let kind = [head[4], head[5], head[6], head[7]];
         if len > 0x7FFF_FFFF || !kind.iter().all(u8::is_ascii_alphabetic) {
-            return Err(MediaError::Malformed { what: "PNG chunk", offset: pos, reason: format!("bad chunk header (length {len})") });
+            return Err(MediaError::Malformed {
+                what: "PNG chunk",
+                offset: pos,
+                reason: format!("bad chunk header (length {len})"),
+            });
         }
         let c = Chunk { kind, start: pos, len };
         if pos + c.total() > src.len() {
@@ -281,7 +285,11 @@ fn clean_text_chunk(c: &Chunk, data: &[u8], mode: StripMode, removed: &mut Vec<S
                 "iptc" | "8bim" => {
                     let start = if bytes.starts_with(b"Photoshop 3.0\0") { 14 } else { 0 };
                     let body = &bytes[start..];
-                    let c = if body.starts_with(b"8BIM") { iptc::clean_irb(body, mode) } else { iptc::clean_iim(body, mode) };
+                    let c = if body.starts_with(b"8BIM") {
+                        iptc::clean_irb(body, mode)
+                    } else {
+                        iptc::clean_iim(body, mode)
+                    };
                     c.map(|b| [&bytes[..start], &b[..]].concat())
                 }
                 "xmp" => xmp::clean_xmp(&bytes, mode),

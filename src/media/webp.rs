@@ -46,7 +46,8 @@ fn chunks(src: &dyn ByteSource) -> Result<Vec<Chunk>, MediaError> {
             return Err(MediaError::TooDeep { what: "WebP chunks", offset: pos });
         }
         let h = src.read_exact_at(pos, 8, "WebP chunk header")?;
-        let c = Chunk { fourcc: [h[0], h[1], h[2], h[3]], start: pos, len: u32::from_le_bytes([h[4], h[5], h[6], h[7]]) };
+        let c =
+            Chunk { fourcc: [h[0], h[1], h[2], h[3]], start: pos, len: u32::from_le_bytes([h[4], h[5], h[6], h[7]]) };
         if pos + 8 + u64::from(c.len) > end {
             return Err(MediaError::Truncated { what: "WebP chunk", offset: pos });
         }

@@ -48,7 +48,13 @@ fn narrow_utf16(packet: &[u8]) -> Option<Narrowed> {
         [0xFF, 0xFE, ..] | [b'<', 0, ..] => false,
         _ => return None,
     };
-    let units = packet.chunks_exact(2).map(|c| if big_endian { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) });
+    let units = packet.chunks_exact(2).map(|c| {
+        if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
     let mut utf8 = Vec::with_capacity(packet.len() / 2);
     let mut map = Vec::with_capacity(packet.len() / 2 + 1);
     let mut at = 0usize;
@@ -245,8 +251,10 @@ fn classify(p: &Prop) -> Role {
             "gpslatitude" | "decimallatitude" => Role::Coord(gps_source, Axis::Lat),
             "gpslongitude" | "decimallongitude" => Role::Coord(gps_source, Axis::Lon),
             "gpsaltitude" => Role::Coord(gps_source, Axis::Alt),
-            "city" | "sublocation" | "provincestate" | "countryname" | "countrycode" | "worldregion" | "locationname"
-            | "locality" | "country" | "stateprovince" | "county" | "municipality" => Role::Place(place_source.to_string()),
+            "city" | "sublocation" | "provincestate" | "countryname" | "countrycode" | "worldregion"
+            | "locationname" | "locality" | "country" | "stateprovince" | "county" | "municipality" => {
+                Role::Place(place_source.to_string())
+            }
             _ => Role::LocationOther,
         };
     }
@@ -284,7 +292,10 @@ fn classify(p: &Prop) -> Role {
                 Role::Coord("XMP:drone-dji:GPS", Axis::Lon)
             } else if lower == "absolutealtitude" {
                 Role::Coord("XMP:drone-dji:GPS", Axis::Alt)
-            } else if ["gps", "latitude", "longitude", "longtitude", "altitude", "rtk"].iter().any(|k| lower.contains(k)) {
+            } else if ["gps", "latitude", "longitude", "longtitude", "altitude", "rtk"]
+                .iter()
+                .any(|k| lower.contains(k))
+            {
                 Role::LocationOther
             } else {
                 Role::None
@@ -294,9 +305,17 @@ fn classify(p: &Prop) -> Role {
             "decimallatitude" => Role::Coord("XMP:dwc:DecimalLatLon", Axis::Lat),
             "decimallongitude" => Role::Coord("XMP:dwc:DecimalLatLon", Axis::Lon),
             "location" | "locality" | "verbatimlocality" | "country" | "countrycode" | "stateprovince" | "county"
-            | "municipality" | "island" | "islandgroup" | "waterbody" | "highergeography" => Role::Place("XMP-dwc:Location".into()),
-            l if l.contains("latitude") || l.contains("longitude") || l.contains("coordinate") || l.contains("elevation")
-                || l.contains("georeference") || l == "locationid" || l == "geodeticdatum" || l == "footprintwkt" =>
+            | "municipality" | "island" | "islandgroup" | "waterbody" | "highergeography" => {
+                Role::Place("XMP-dwc:Location".into())
+            }
+            l if l.contains("latitude")
+                || l.contains("longitude")
+                || l.contains("coordinate")
+                || l.contains("elevation")
+                || l.contains("georeference")
+                || l == "locationid"
+                || l == "geodeticdatum"
+                || l == "footprintwkt" =>
             {
                 Role::LocationOther
             }
@@ -457,7 +476,11 @@ fn scan(packet: &[u8]) -> Scan {
                 Some(tag) => {
                     let mut saved = Vec::new();
                     for a in &tag.attrs {
-                        let prefix = if a.name == "xmlns" { Some(String::new()) } else { a.name.strip_prefix("xmlns:").map(str::to_string) };
+                        let prefix = if a.name == "xmlns" {
+                            Some(String::new())
+                        } else {
+                            a.name.strip_prefix("xmlns:").map(str::to_string)
+                        };
                         if let Some(prefix) = prefix {
                             let old = ns.insert(prefix.clone(), a.value.clone());
                             saved.push((prefix, old));
@@ -476,7 +499,14 @@ fn scan(packet: &[u8]) -> Scan {
                         if auri == NS_RDF || auri.is_empty() {
                             continue;
                         }
-                        props.push(Prop { uri: auri, local: alocal, path: path.clone(), value: a.value.clone(), start: a.start, end: a.end });
+                        props.push(Prop {
+                            uri: auri,
+                            local: alocal,
+                            path: path.clone(),
+                            value: a.value.clone(),
+                            start: a.start,
+                            end: a.end,
+                        });
                     }
                     if tag.self_closing {
                         for (prefix, old) in saved.iter().rev() {
@@ -486,14 +516,28 @@ fn scan(packet: &[u8]) -> Scan {
                             };
                         }
                         if uri != NS_RDF {
-                            props.push(Prop { uri, local, path: path_of(&stack), value: String::new(), start: lt, end: tag.end });
+                            props.push(Prop {
+                                uri,
+                                local,
+                                path: path_of(&stack),
+                                value: String::new(),
+                                start: lt,
+                                end: tag.end,
+                            });
                         }
                     } else {
                         if stack.len() >= MAX_DEPTH {
                             truncated = true;
                             break;
                         }
-                        stack.push(Open { uri, local, qname: tag.name, start: lt, content_start: tag.end, saved_ns: saved });
+                        stack.push(Open {
+                            uri,
+                            local,
+                            qname: tag.name,
+                            start: lt,
+                            content_start: tag.end,
+                            saved_ns: saved,
+                        });
                     }
                     Some(tag.end)
                 }
@@ -559,7 +603,12 @@ fn start_tag(p: &[u8], lt: usize) -> Option<StartTag> {
         match p.get(i)? {
             b'>' => return Some(StartTag { name, attrs, self_closing: false, end: i + 1 }),
             b'/' => {
-                return (p.get(i + 1) == Some(&b'>')).then_some(StartTag { name, attrs, self_closing: true, end: i + 2 });
+                return (p.get(i + 1) == Some(&b'>')).then_some(StartTag {
+                    name,
+                    attrs,
+                    self_closing: true,
+                    end: i + 2,
+                });
             }
             _ => {}
         }
@@ -720,10 +769,8 @@ mod tests {
     #[test]
     fn utf16_packets() {
         for big_endian in [true, false] {
-            let packet: Vec<u8> = ATTR
-                .encode_utf16()
-                .flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() })
-                .collect();
+            let packet: Vec<u8> =
+                ATTR.encode_utf16().flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() }).collect();
             let mut r = MediaReport::new(Format::Jpeg);
             inspect_xmp(&packet, &mut r);
             assert_eq!(r.location.as_ref().and_then(|l| l.place.clone()).as_deref(), Some("Paris"));

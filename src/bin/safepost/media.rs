@@ -82,7 +82,14 @@ pub fn inspect_cmd(args: Vec<OsString>) -> ExitCode {
                     residual: &r.residual,
                     error: None,
                 },
-                Err(e) => InspectLine { path: &shown, format, location: None, identity: &no_identity, residual: &[], error: Some(e.to_string()) },
+                Err(e) => InspectLine {
+                    path: &shown,
+                    format,
+                    location: None,
+                    identity: &no_identity,
+                    residual: &[],
+                    error: Some(e.to_string()),
+                },
             };
             match serde_json::to_string(&line) {
                 Ok(s) => writeln!(out, "{s}"),

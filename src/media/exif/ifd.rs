@@ -130,7 +130,8 @@ impl<'a> Tiff<'a> {
         let magic = t.u16_at(&head, 2);
         // 42 is TIFF; Panasonic RW2 (0x55) and Olympus ORF (0x4F52, 0x5352) use the same layout.
         if !matches!(magic, 42 | 0x55 | 0x4F52 | 0x5352) {
-            let reason = if magic == 43 { "BigTIFF is not supported".to_string() } else { format!("bad magic number {magic}") };
+            let reason =
+                if magic == 43 { "BigTIFF is not supported".to_string() } else { format!("bad magic number {magic}") };
             return Err(MediaError::Malformed { what: "TIFF header", offset: base, reason });
         }
         Ok(t)
@@ -193,7 +194,8 @@ impl<'a> Tiff<'a> {
 
     /// Reads `len` bytes at `offset` (relative to the TIFF header), within the block.
     pub fn read(&self, offset: u64, len: u64, what: &'static str) -> Result<Vec<u8>, MediaError> {
-        let end = offset.checked_add(len).ok_or(MediaError::Truncated { what, offset: self.base.saturating_add(offset) })?;
+        let end =
+            offset.checked_add(len).ok_or(MediaError::Truncated { what, offset: self.base.saturating_add(offset) })?;
         if end > self.len {
             return Err(MediaError::Truncated { what, offset: self.base.saturating_add(offset) });
         }
@@ -219,21 +221,24 @@ impl<'a> Tiff<'a> {
     pub fn read_ifd(&self, offset: u64, kind: IfdKind) -> Result<(Ifd, u64), MediaError> {
         let at = self.base.saturating_add(offset);
         if offset < 8 || offset >= self.len {
-            return Err(MediaError::Malformed { what: "TIFF IFD", offset: at, reason: format!("points outside the block ({offset})") });
+            return Err(MediaError::Malformed {
+                what: "TIFF IFD",
+                offset: at,
+                reason: format!("points outside the block ({offset})"),
+            });
         }
         let count_bytes = self.read(offset, 2, "TIFF IFD")?;
         let count = self.u16_at(&count_bytes, 0);
         if count > MAX_ENTRIES {
             return Err(MediaError::Malformed { what: "TIFF IFD", offset: at, reason: format!("{count} entries") });
         }
-        let table = self.read(offset + 2, u64::from(count) * 12 + 4, "TIFF IFD")
-            .or_else(|_| {
-                // Some writers drop the final next-IFD pointer at the very end of a block.
-                self.read(offset + 2, u64::from(count) * 12, "TIFF IFD").map(|mut t| {
-                    t.extend_from_slice(&[0; 4]);
-                    t
-                })
-            })?;
+        let table = self.read(offset + 2, u64::from(count) * 12 + 4, "TIFF IFD").or_else(|_| {
+            // Some writers drop the final next-IFD pointer at the very end of a block.
+            self.read(offset + 2, u64::from(count) * 12, "TIFF IFD").map(|mut t| {
+                t.extend_from_slice(&[0; 4]);
+                t
+            })
+        })?;
         let mut entries = Vec::with_capacity(count as usize);
         for i in 0..count as usize {
             let b = &table[i * 12..i * 12 + 12];
@@ -304,11 +309,14 @@ impl<'a> Tiff<'a> {
                 };
                 if let Some(child) = child {
                     if !matches!(e.typ, 3 | 4 | 9 | 13) {
-                        walk.problems.push((child, MediaError::Malformed {
-                            what: "TIFF IFD pointer",
-                            offset: self.base + e.pos,
-                            reason: format!("pointer has type {}", e.typ),
-                        }));
+                        walk.problems.push((
+                            child,
+                            MediaError::Malformed {
+                                what: "TIFF IFD pointer",
+                                offset: self.base + e.pos,
+                                reason: format!("pointer has type {}", e.typ),
+                            },
+                        ));
                         continue;
                     }
                     for off in self.offsets(e, 64) {

@@ -14,10 +14,12 @@ use crate::media::MediaReport;
 /// What to report from one maker-note IFD: (tag, ExifTool name, is a serial number).
 type Tags = &'static [(u16, &'static str, bool)];
 
-const CANON: Tags = &[(0x0009, "OwnerName", false), (0x000C, "SerialNumber", true), (0x0096, "InternalSerialNumber", true)];
+const CANON: Tags =
+    &[(0x0009, "OwnerName", false), (0x000C, "SerialNumber", true), (0x0096, "InternalSerialNumber", true)];
 const NIKON: Tags = &[(0x001D, "SerialNumber", true), (0x00A0, "SerialNumber", true)];
 const OLYMPUS: Tags = &[(0x0404, "SerialNumber", true), (0x101A, "SerialNumber", true)];
-const OLYMPUS_EQUIPMENT: Tags = &[(0x0101, "SerialNumber", true), (0x0102, "InternalSerialNumber", true), (0x0202, "LensSerialNumber", true)];
+const OLYMPUS_EQUIPMENT: Tags =
+    &[(0x0101, "SerialNumber", true), (0x0102, "InternalSerialNumber", true), (0x0202, "LensSerialNumber", true)];
 const PANASONIC: Tags = &[(0x0025, "InternalSerialNumber", true)];
 const PENTAX: Tags = &[(0x0229, "SerialNumber", true)];
 const SIGMA: Tags = &[(0x0002, "SerialNumber", true)];
