@@ -135,6 +135,11 @@ export function recompute() {
   return run;
 }
 
+// The effective policy can hold the ticket adapter's secrets: in Chromium, keep storage.local out
+// of content scripts' reach (they never read it; extension pages and the worker still do).
+// Firefox has no such setting.
+api.storage.local.setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch?.(() => {});
+
 // Registered at the top level so the events wake the worker / event page.
 api.storage.onChanged.addListener((changes, area) => {
   if (area === 'managed' || ((area === 'sync' || area === 'local') && USER_KEY in changes)) recompute().catch(() => {});
