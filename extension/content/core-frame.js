@@ -62,7 +62,7 @@
         registered = await api.runtime.sendMessage({ type: 'frame.register', nonce });
         break;
       } catch (err) {
-        if (attempt >= 5) throw err;
+        if (attempt >= 8) throw err;
         await new Promise((r) => setTimeout(r, 150 * (attempt + 1)));
       }
     }

@@ -103,10 +103,43 @@
     return dt;
   }
 
+  /**
+   * Firefox hides DataTransfer items added by a content script from the page (each item keeps the
+   * principal that added it), and its ClipboardEvent constructor drops `clipboardData`. So in
+   * Firefox the DataTransfer and the event are made on the page's side (`wrappedJSObject`, whose
+   * calls run with the page's principal), and `clipboardData` is set on the page's event.
+   */
+  function firefoxEvent(kind, prop, files, strings, init) {
+    const W = window.wrappedJSObject;
+    const pdt = new W.DataTransfer();
+    for (const [type, data] of strings) {
+      try { pdt.setData(type, data); } catch { /* not settable */ }
+    }
+    for (const f of files) pdt.items.add(f);
+    const Ctor = kind === 'drop' ? W.DragEvent : W.ClipboardEvent;
+    const ev = new Ctor(kind, cloneInto({ ...init, [prop]: pdt }, window, { wrapReflectors: true }));
+    if (!(ev[prop] && ev[prop].files && ev[prop].files.length === files.length)) {
+      W.Object.defineProperty(ev, prop, cloneInto({ value: pdt, configurable: true, enumerable: true }, window,
+        { wrapReflectors: true }));
+    }
+    return ev;
+  }
+  const inFirefox = typeof cloneInto === 'function' && !!window.wrappedJSObject;
+
+  /** The event's files; in Firefox also those a page-made event carries on the page's side. */
+  function filesOf(ev, prop) {
+    const own = ev[prop];
+    if (own && own.files && own.files.length) return { dt: own, files: [...own.files] };
+    const pageDt = ev.wrappedJSObject && ev.wrappedJSObject[prop];
+    if (pageDt && pageDt.files && pageDt.files.length) return { dt: pageDt, files: [...pageDt.files] };
+    return { dt: own, files: [] };
+  }
+
   // Drag and drop, and paste: the event is cancelled; a new one carries the settled files.
-  function intercept(ev, via, dt, redispatch) {
-    if (replaying || !dt) return;
-    const files = [...(dt.files || [])];
+  function intercept(ev, via, prop, redispatch) {
+    if (replaying) return;
+    const { dt, files } = filesOf(ev, prop);
+    if (!dt) return;
     if (!files.some(isMedia)) return;
     const strings = stringsOf(dt);
     const target = ev.composedPath()[0];
@@ -114,22 +147,21 @@
     ev.stopImmediatePropagation();
     inspect(files, via).then((result) => {
       if (result.action !== 'continue' || !target.isConnected) return;
-      replay(() => target.dispatchEvent(redispatch(rebuild(result.files, strings))));
+      const ev2 = inFirefox ? firefoxEvent(via, prop, result.files, strings, redispatch(null))
+        : redispatch(rebuild(result.files, strings));
+      replay(() => target.dispatchEvent(ev2));
     });
   }
 
   addEventListener('drop', (ev) => {
     const { clientX, clientY, screenX, screenY, ctrlKey, shiftKey, altKey, metaKey } = ev;
-    intercept(ev, 'drop', ev.dataTransfer, (dataTransfer) => new DragEvent('drop', {
-      bubbles: true, cancelable: true, composed: true, dataTransfer,
-      clientX, clientY, screenX, screenY, ctrlKey, shiftKey, altKey, metaKey,
-    }));
+    const init = { bubbles: true, cancelable: true, composed: true, clientX, clientY, screenX, screenY, ctrlKey, shiftKey, altKey, metaKey };
+    intercept(ev, 'drop', 'dataTransfer', (dataTransfer) => (dataTransfer ? new DragEvent('drop', { ...init, dataTransfer }) : init));
   }, true);
 
   addEventListener('paste', (ev) => {
-    intercept(ev, 'paste', ev.clipboardData, (clipboardData) => new ClipboardEvent('paste', {
-      bubbles: true, cancelable: true, composed: true, clipboardData,
-    }));
+    const init = { bubbles: true, cancelable: true, composed: true };
+    intercept(ev, 'paste', 'clipboardData', (clipboardData) => (clipboardData ? new ClipboardEvent('paste', { ...init, clipboardData }) : init));
   }, true);
 
   globalThis.SafePostUploads = Object.freeze({ isMedia });
