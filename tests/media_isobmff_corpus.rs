@@ -257,105 +257,32 @@ fn corpus_strip_removes_location_losslessly() {
     let out_dir =
         std::env::temp_dir().join(format!("safepost-isobmff-corpus-{}", std::process::id()));
     std::fs::create_dir_all(&out_dir).expect("temp dir");
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for (i, e) in files.iter().enumerate() {
-        let has_location = e["has_location"].as_bool().unwrap_or(false);
-        let has_serial = e["has_serial"].as_bool().unwrap_or(false)
-            || e["has_owner_name"].as_bool().unwrap_or(false);
-        if !has_location && !has_serial {
-            continue;
-        }
-        let Some(rel) = e["path"].as_str() else {
-            continue;
-        };
-        let path = dir.join(rel);
-        let file = File::open(&path).expect("open");
-        let Some(format) = sniff(&file) else {
-            failures.push(format!("{rel}: not recognised"));
-            continue;
-        };
-        let before = lossless_fingerprint(&path, format);
-        let modes: &[StripMode] = if has_location {
-            &[StripMode::Location, StripMode::Identifying]
-        } else {
-            &[StripMode::Identifying]
-        };
-        for &mode in modes {
-            let plan = match isobmff::strip(&file, format, mode) {
-                Ok(p) => p,
-                Err(err) => {
-                    failures.push(format!("{rel}: strip {mode:?} failed: {err}"));
-                    continue;
-                }
-            };
-            let ext = path.extension().and_then(|x| x.to_str()).unwrap_or("bin");
-            let out = out_dir.join(format!("{i}-{mode:?}.{ext}"));
-            write_plan(&plan, &file, &out);
-            assert_eq!(
-                std::fs::metadata(&out).map(|m| m.len()).ok(),
-                Some(file.len()),
-                "{rel}: length changed"
-            );
-            let json = exiftool_json(&out);
-            let left = location_tags(&json);
-            if !left.is_empty() {
-                failures.push(format!(
-                    "{rel} ({mode:?}): ExifTool still finds {left:?}; removed {:?}",
-                    plan.removed
-                ));
-            }
-            if e["location_sources"]
-                .as_array()
-                .is_some_and(|s| is_timed(s))
-                && !plan.residual.iter().any(|r| r.contains("timed GPS track"))
-            {
-                failures.push(format!("{rel}: timed GPS track not in the plan's residual"));
-            }
-            if mode == StripMode::Identifying {
-                // Serial numbers inside a timed track (ExifTool groups Track*/Doc* with -ee)
-                // stay with the track, and the plan must say so.
-                let in_track_said = plan.residual.iter().any(|r| r.contains("serial numbers"));
-                let serials: Vec<String> = serial_tags(&json)
-                    .into_iter()
-                    .filter(|t| {
-                        !(in_track_said && (t.starts_with("Track") || t.starts_with("Doc")))
-                    })
-                    .collect();
-                if !serials.is_empty() {
-                    failures.push(format!("{rel}: identifying strip left {serials:?}"));
-                }
-            }
-            let after = lossless_fingerprint(&out, format);
-            if before.is_empty() || before != after {
-                failures.push(format!(
-                    "{rel} ({mode:?}): coded data changed or undecodable:\n{before}\n---\n{after}"
-                ));
-            }
-            // Inspecting the result finds no location except timed tracks.
-            let again = isobmff::inspect(&File::open(&out).expect("open output"), format)
-                .expect("re-inspect");
-            if let Some(loc) = &again.location {
-                if loc.sources.iter().any(|s| !s.contains("timed")) {
-                    failures.push(format!(
-                        "{rel} ({mode:?}): SafePost still finds {:?}",
-                        loc.sources
-                    ));
-                }
-            }
-            if mode == StripMode::Identifying
-                && (!again.identity.serial_numbers.is_empty()
-                    || !again.identity.owner_names.is_empty())
-            {
-                failures.push(format!(
-                    "{rel}: identifying strip left {:?} {:?}",
-                    again.identity.serial_numbers, again.identity.owner_names
-                ));
-            }
-            let _ = std::fs::remove_file(&out);
-        }
-        checked += 1;
-    }
+    // Two workers: decoding HEIF and running ExifTool dominate, and files are independent.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Vec<String>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(e) = files.get(i) else { break };
+                        if let Some(f) = strip_and_verify(&dir, &out_dir, i, e) {
+                            done.push(f);
+                        }
+                    }
+                    done
+                })
+            })
+            .collect();
+        // Every worker is running before any is joined.
+        workers
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker"))
+            .collect()
+    });
+    let checked = results.len();
+    let failures: Vec<String> = results.into_iter().flatten().collect();
     let _ = std::fs::remove_dir_all(&out_dir);
     println!("stripped and verified {checked} corpus files (location and/or identifying mode)");
     assert!(
@@ -363,4 +290,99 @@ fn corpus_strip_removes_location_losslessly() {
         "expected the corpus to hold more than 10 ISO files with location"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Strips one corpus file in each mode that applies and checks the result; `None` when the file
+/// has nothing to strip, else the failures found.
+fn strip_and_verify(dir: &Path, out_dir: &Path, i: usize, e: &Value) -> Option<Vec<String>> {
+    let mut failures = Vec::new();
+    let has_location = e["has_location"].as_bool().unwrap_or(false);
+    let has_serial = e["has_serial"].as_bool().unwrap_or(false)
+        || e["has_owner_name"].as_bool().unwrap_or(false);
+    if !has_location && !has_serial {
+        return None;
+    }
+    let rel = e["path"].as_str()?;
+    let path = dir.join(rel);
+    let file = File::open(&path).expect("open");
+    let Some(format) = sniff(&file) else {
+        return Some(vec![format!("{rel}: not recognised")]);
+    };
+    let before = lossless_fingerprint(&path, format);
+    let modes: &[StripMode] = if has_location {
+        &[StripMode::Location, StripMode::Identifying]
+    } else {
+        &[StripMode::Identifying]
+    };
+    for &mode in modes {
+        let plan = match isobmff::strip(&file, format, mode) {
+            Ok(p) => p,
+            Err(err) => {
+                failures.push(format!("{rel}: strip {mode:?} failed: {err}"));
+                continue;
+            }
+        };
+        let ext = path.extension().and_then(|x| x.to_str()).unwrap_or("bin");
+        let out = out_dir.join(format!("{i}-{mode:?}.{ext}"));
+        write_plan(&plan, &file, &out);
+        assert_eq!(
+            std::fs::metadata(&out).map(|m| m.len()).ok(),
+            Some(file.len()),
+            "{rel}: length changed"
+        );
+        let json = exiftool_json(&out);
+        let left = location_tags(&json);
+        if !left.is_empty() {
+            failures.push(format!(
+                "{rel} ({mode:?}): ExifTool still finds {left:?}; removed {:?}",
+                plan.removed
+            ));
+        }
+        if e["location_sources"]
+            .as_array()
+            .is_some_and(|s| is_timed(s))
+            && !plan.residual.iter().any(|r| r.contains("timed GPS track"))
+        {
+            failures.push(format!("{rel}: timed GPS track not in the plan's residual"));
+        }
+        if mode == StripMode::Identifying {
+            // Serial numbers inside a timed track (ExifTool groups Track*/Doc* with -ee)
+            // stay with the track, and the plan must say so.
+            let in_track_said = plan.residual.iter().any(|r| r.contains("serial numbers"));
+            let serials: Vec<String> = serial_tags(&json)
+                .into_iter()
+                .filter(|t| !(in_track_said && (t.starts_with("Track") || t.starts_with("Doc"))))
+                .collect();
+            if !serials.is_empty() {
+                failures.push(format!("{rel}: identifying strip left {serials:?}"));
+            }
+        }
+        let after = lossless_fingerprint(&out, format);
+        if before.is_empty() || before != after {
+            failures.push(format!(
+                "{rel} ({mode:?}): coded data changed or undecodable:\n{before}\n---\n{after}"
+            ));
+        }
+        // Inspecting the result finds no location except timed tracks.
+        let again =
+            isobmff::inspect(&File::open(&out).expect("open output"), format).expect("re-inspect");
+        if let Some(loc) = &again.location {
+            if loc.sources.iter().any(|s| !s.contains("timed")) {
+                failures.push(format!(
+                    "{rel} ({mode:?}): SafePost still finds {:?}",
+                    loc.sources
+                ));
+            }
+        }
+        if mode == StripMode::Identifying
+            && (!again.identity.serial_numbers.is_empty() || !again.identity.owner_names.is_empty())
+        {
+            failures.push(format!(
+                "{rel}: identifying strip left {:?} {:?}",
+                again.identity.serial_numbers, again.identity.owner_names
+            ));
+        }
+        let _ = std::fs::remove_file(&out);
+    }
+    Some(failures)
 }

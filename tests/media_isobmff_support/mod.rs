@@ -85,7 +85,7 @@ pub fn serial_tags(json: &Value) -> Vec<String> {
 
 /// A fingerprint of the coded data: per-stream hashes for videos; for HEIF/AVIF, `heif-info`'s
 /// description (images, sizes, thumbnails, metadata block sizes) plus the decoded-pixel
-/// signature of every image. Decoding a large HEIF takes seconds, so files over 1 MB are only
+/// signature of every image. Decoding a large HEIF takes seconds, so files over 512 KB are only
 /// decoded when `SAFEPOST_SLOW_TESTS` is set. Empty when the file cannot be read.
 pub fn lossless_fingerprint(path: &Path, format: Format) -> String {
     match format {
@@ -104,8 +104,10 @@ pub fn lossless_fingerprint(path: &Path, format: Format) -> String {
             if big && std::env::var_os("SAFEPOST_SLOW_TESTS").is_none() {
                 return info;
             }
+            static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let dir = std::env::temp_dir().join(format!(
-                "safepost-decode-{}-{}",
+                "safepost-decode-{}-{seq}-{}",
                 std::process::id(),
                 path.file_name().and_then(|n| n.to_str()).unwrap_or("x")
             ));

@@ -524,7 +524,14 @@ pub(super) fn ilst(
         };
         let mut value = None;
         let mut freeform_name = None;
-        for part in scan.w.children_of(&item, 0, depth + 1)? {
+        // An item whose inside is not a list of boxes is still classified by its name (and
+        // removed whole if it is location); only a failing read is an error.
+        let parts = match scan.w.children_of(&item, 0, depth + 1) {
+            Ok(p) => p,
+            Err(e @ MediaError::Io(_)) => return Err(e),
+            Err(_) => Vec::new(),
+        };
+        for part in parts {
             match &part.typ {
                 // An oversized value is not read, but the item is still classified by name.
                 b"data" if value.is_none() && part.payload_len() <= MAX_ATOM => {
