@@ -100,7 +100,7 @@ function describeDesk(config) {
   }
   return {
     configured: true, adapter: config.adapter, host, error: config.error || '',
-    address: config.adapter === 'email' && typeof config.settings.address === 'string' ? config.settings.address : '',
+    address: config.adapter === 'email' && typeof config.settings.email_to === 'string' ? config.settings.email_to : '',
   };
 }
 
@@ -183,6 +183,11 @@ export const ticketHandlers = {
 
 api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === ALARM) kick();
+});
+
+// A desk configured (or fixed) by IT: send what was waiting for it.
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.effectivePolicy) kick();
 });
 
 api.commands?.onCommand.addListener((command, tab) => {

@@ -6,8 +6,13 @@
 
 export const ADAPTERS = ['servicenow', 'jira_service_management', 'zendesk', 'request_tracker', 'webhook', 'email'];
 
-/** Retry timing; IT may tune it in `tickets.retry` (seconds). */
-export const RETRY_DEFAULTS = { initialDelaySeconds: 30, maxDelaySeconds: 3600, timeoutSeconds: 30 };
+/**
+ * Retry timing (seconds): quick first retries (a report is often sent during a short outage),
+ * doubling up to 15 minutes. `tickets.retry` {initial_delay_seconds, max_delay_seconds,
+ * timeout_seconds} overrides it once the policy schema accepts that key.
+ */
+export const RETRY_DEFAULTS = { initialDelaySeconds: 2, maxDelaySeconds: 900, timeoutSeconds: 15 };
+const RETRY_KEYS = { initialDelaySeconds: 'initial_delay_seconds', maxDelaySeconds: 'max_delay_seconds', timeoutSeconds: 'timeout_seconds' };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -42,7 +47,7 @@ export function ticketConfigFrom(effectivePolicy) {
   }
   try {
     if (adapter === 'email') {
-      if (tickets.address != null && typeof tickets.address !== 'string') throw new ConfigError('tickets.address must be an email address');
+      if (tickets.email_to != null && typeof tickets.email_to !== 'string') throw new ConfigError('tickets.email_to must be an email address');
     } else {
       checkEndpoint(tickets.endpoint);
     }
@@ -74,8 +79,8 @@ export function joinUrl(base, path) {
 function retrySettings(retry) {
   const out = { ...RETRY_DEFAULTS };
   if (!isObject(retry)) return out;
-  for (const key of Object.keys(RETRY_DEFAULTS)) {
-    const v = retry[key];
+  for (const [key, name] of Object.entries(RETRY_KEYS)) {
+    const v = retry[name];
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[key] = Math.min(v, 86400);
   }
   if (out.maxDelaySeconds < out.initialDelaySeconds) out.maxDelaySeconds = out.initialDelaySeconds;

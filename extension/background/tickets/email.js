@@ -4,5 +4,5 @@ import { str } from './config.js';
 import { mailtoOf } from './compose.js';
 
 export function draft(record, settings = {}) {
-  return mailtoOf(record, str(settings, 'address'));
+  return mailtoOf(record, str(settings, 'email_to'));
 }

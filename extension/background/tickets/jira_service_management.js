@@ -9,28 +9,28 @@
 // (`GET /rest/servicedeskapi/request?searchTerm=...`) and checks the full report id in the
 // description before treating a hit as this report. Each step is saved, so a retry resumes
 // where the last attempt stopped.
-import { joinUrl, str, isObject } from './config.js';
+import { joinUrl, str } from './config.js';
 import { request, DeliveryError, basicAuth } from './http.js';
 import { subjectOf, bodyOf, shortRef, splitDataUrl, base64ToBytes } from './compose.js';
 
 function authHeaders(settings) {
   const token = str(settings, 'token');
-  const email = str(settings, 'email');
-  if (email && token) return { Authorization: basicAuth(email, token) }; // Jira Cloud: email + API token
+  const email = str(settings, 'username');
+  if (email && token) return { Authorization: basicAuth(email, token) }; // Jira Cloud: account email + API token
   if (token) return { Authorization: `Bearer ${token}` }; // Data Center: personal access token
   throw new DeliveryError('no Jira credentials in the SafePost policy', {
-    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.email and tickets.token for Jira Service Management; resend once fixed.',
+    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.username (the account's email) and tickets.token for Jira Service Management; resend once fixed.',
   });
 }
 
 export async function deliver({ record, settings, timeoutMs, mayExist, saveProgress }) {
   const api = joinUrl(settings.endpoint, '/rest/servicedeskapi');
   const headers = { ...authHeaders(settings), Accept: 'application/json' };
-  const serviceDeskId = String(settings.serviceDeskId ?? '');
-  const requestTypeId = String(settings.requestTypeId ?? '');
+  const serviceDeskId = str(settings, 'service_desk_id');
+  const requestTypeId = str(settings, 'request_type_id');
   if (!serviceDeskId || !requestTypeId) {
     throw new DeliveryError('serviceDeskId or requestTypeId missing from the SafePost policy', {
-      retry: false, hint: 'Tell IT the SafePost policy needs tickets.serviceDeskId and tickets.requestTypeId for Jira Service Management; resend once fixed.',
+      retry: false, hint: 'Tell IT the SafePost policy needs tickets.service_desk_id and tickets.request_type_id for Jira Service Management; resend once fixed.',
     });
   }
   const progress = { ...(record.progress || {}) };
@@ -45,12 +45,7 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
 
   if (!progress.issue) {
     const requestFieldValues = { summary: subjectOf(record), description: bodyOf(record) };
-    if (isObject(settings.fields)) {
-      for (const [k, v] of Object.entries(settings.fields)) if (!(k in requestFieldValues)) requestFieldValues[k] = v;
-    }
     const body = { serviceDeskId, requestTypeId, requestFieldValues };
-    const onBehalf = str(settings, 'raiseOnBehalfOf');
-    if (onBehalf) body.raiseOnBehalfOf = onBehalf;
     const res = await request(`${api}/request`, {
       method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body), timeoutMs,
     });

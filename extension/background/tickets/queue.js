@@ -93,6 +93,7 @@ export async function drain() {
         .sort((a, b) => a.createdAt - b.createdAt);
       if (!due.length) break;
       const config = await readTicketConfig(api);
+      if (!config.configured) break;
       let next = 0;
       await Promise.all(Array.from({ length: Math.min(PARALLEL, due.length) }, async () => {
         while (next < due.length) {
@@ -107,6 +108,7 @@ export async function drain() {
 
 async function scheduleWakeUp() {
   const pending = (await allRecords()).filter((r) => r.state === 'pending');
+  if (!(await readTicketConfig(api)).configured) pending.length = 0;
   if (waker) clearTimeout(waker);
   waker = null;
   if (!pending.length) {
@@ -120,11 +122,10 @@ async function scheduleWakeUp() {
 }
 
 async function attempt(record, config) {
-  if (!config.configured) {
-    record.state = 'unconfigured';
-    await saveRecord(record);
-    return;
-  }
+  // No desk in the policy right now (not computed yet after a start, or IT removed it): a report
+  // already queued waits for one rather than being given up (tickets.js re-runs the queue when
+  // the effective policy changes).
+  if (!config.configured) return;
   if (config.error) {
     reject(record, new DeliveryError(`the service desk settings are unusable: ${config.error}`, {
       retry: false, hint: 'Tell IT that SafePost\'s ticket settings are invalid (the message above says why); resend once they have fixed them, or copy the report.',

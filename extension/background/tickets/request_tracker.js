@@ -1,13 +1,16 @@
 // Request Tracker 5, REST2: `POST /REST/2.0/ticket` with Queue, Subject, Content.
 //
-// RT has no idempotency key. SafePost writes the report id into a ticket custom field (default
-// "SafePost Report ID", which IT creates once and applies to the queue) and, before any attempt
-// that follows an earlier one (whose answer may have been lost), searches for a ticket carrying
-// that id: if one exists, the report is delivered and nothing is created. With `idCustomField`
-// set to "" the search falls back to the short reference in the subject.
-import { joinUrl, str, isObject } from './config.js';
+// RT has no idempotency key. Every subject ends with the report's short reference
+// ("[SafePost 1a2b3c4d]") and the full report id goes into the ticket custom field
+// "SafePost Report ID" when IT has created it for the queue (RT ignores the value otherwise).
+// Before any attempt that follows an earlier one (whose answer may have been lost), SafePost
+// searches the tickets for that reference; a hit whose custom field, if set, holds this report's
+// id is this report's ticket, and nothing is created.
+import { joinUrl, str } from './config.js';
 import { request, DeliveryError } from './http.js';
 import { subjectOf, bodyOf, shortRef, splitDataUrl } from './compose.js';
+
+export const ID_FIELD = 'SafePost Report ID';
 
 export async function deliver({ record, settings, timeoutMs, mayExist }) {
   const base = joinUrl(settings.endpoint, '/REST/2.0');
@@ -18,13 +21,16 @@ export async function deliver({ record, settings, timeoutMs, mayExist }) {
     });
   }
   const headers = { Authorization: `token ${token}`, Accept: 'application/json' };
-  const cf = settings.idCustomField === undefined ? 'SafePost Report ID' : str(settings, 'idCustomField');
 
   if (mayExist) {
-    const query = cf ? `'CF.{${cf}}' = '${record.id}'` : `Subject LIKE '${shortRef(record.id)}'`;
-    const found = await request(`${base}/tickets?query=${encodeURIComponent(query)}&fields=Subject`, { headers, timeoutMs });
-    const item = found.json && Array.isArray(found.json.items) ? found.json.items[0] : null;
-    if (item && item.id != null) return ticketOf(settings, String(item.id));
+    const query = `Subject LIKE '[SafePost ${shortRef(record.id)}]'`;
+    const found = await request(`${base}/tickets?query=${encodeURIComponent(query)}&fields=Subject,CustomFields`, { headers, timeoutMs });
+    const items = found.json && Array.isArray(found.json.items) ? found.json.items : [];
+    const mine = items.find((item) => {
+      const cf = Array.isArray(item.CustomFields) ? item.CustomFields.find((f) => f && f.name === ID_FIELD) : null;
+      return !cf || !Array.isArray(cf.values) || cf.values.length === 0 || cf.values.includes(record.id);
+    });
+    if (mine && mine.id != null) return ticketOf(settings, String(mine.id));
   }
 
   const body = {
@@ -32,12 +38,8 @@ export async function deliver({ record, settings, timeoutMs, mayExist }) {
     Subject: subjectOf(record),
     Content: bodyOf(record),
     ContentType: 'text/plain',
+    CustomFields: { [ID_FIELD]: record.id },
   };
-  const requestor = str(settings, 'requestor');
-  if (requestor) body.Requestor = requestor;
-  const customFields = isObject(settings.customFields) ? { ...settings.customFields } : {};
-  if (cf) customFields[cf] = record.id;
-  if (Object.keys(customFields).length) body.CustomFields = customFields;
   const shot = splitDataUrl(record.report.screenshot);
   if (shot) {
     body.Attachments = [{ FileName: shot.type === 'image/png' ? 'screenshot.png' : 'screenshot.jpg', FileType: shot.type, FileContent: shot.base64 }];

@@ -5,22 +5,24 @@
 // one, looks it up (`GET /api/now/table/incident?sysparm_query=correlation_id=...`): if an incident
 // exists, nothing is created. The screenshot goes through the Attachment API once the incident
 // exists; that step is saved, so a retry attaches it without creating a second incident.
-import { joinUrl, str, isObject } from './config.js';
+import { joinUrl, str } from './config.js';
 import { request, DeliveryError, basicAuth } from './http.js';
 import { subjectOf, bodyOf, splitDataUrl, base64ToBytes } from './compose.js';
 
+/** `username` + `token`: basic authentication (the token is that account's password);
+ * `token` alone: an OAuth bearer token. */
 export function authHeaders(settings) {
   const token = str(settings, 'token');
-  if (token) return { Authorization: `Bearer ${token}` };
   const user = str(settings, 'username');
-  if (user) return { Authorization: basicAuth(user, str(settings, 'password')) };
+  if (user && token) return { Authorization: basicAuth(user, token) };
+  if (token) return { Authorization: `Bearer ${token}` };
   throw new DeliveryError('no ServiceNow credentials in the SafePost policy', {
-    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.username/password or tickets.token for ServiceNow; resend once fixed.',
+    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.username and tickets.token for ServiceNow; resend once fixed.',
   });
 }
 
 export async function deliver({ record, settings, timeoutMs, mayExist, saveProgress }) {
-  const table = str(settings, 'table', 'incident');
+  const table = 'incident';
   const base = joinUrl(settings.endpoint, `/api/now/table/${encodeURIComponent(table)}`);
   const headers = { ...authHeaders(settings), Accept: 'application/json' };
   let incident = record.progress && record.progress.incident;
@@ -35,18 +37,15 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
   if (!incident) {
     const body = {
       short_description: subjectOf(record),
-      [str(settings, 'descriptionField', 'description') === 'comments' ? 'comments' : 'description']: bodyOf(record),
+      description: bodyOf(record),
       correlation_id: record.id,
       correlation_display: 'SafePost',
     };
-    const categoryMap = isObject(settings.categoryMap) ? settings.categoryMap : {};
-    const category = typeof categoryMap[record.report.category] === 'string' ? categoryMap[record.report.category] : '';
-    if (category) body[str(settings, 'categoryField', 'category')] = category;
-    const caller = str(settings, 'callerId');
+    // The user's category travels in the subject and description; `category` is IT's routing value.
+    const category = str(settings, 'category');
+    if (category) body.category = category;
+    const caller = str(settings, 'caller_id');
     if (caller) body.caller_id = caller;
-    if (isObject(settings.fields)) {
-      for (const [k, v] of Object.entries(settings.fields)) if (typeof v === 'string' && !(k in body)) body[k] = v;
-    }
     const res = await request(base, {
       method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body), timeoutMs,
     });

@@ -2,7 +2,7 @@
 // optionally signed with HMAC-SHA256, which also suits Teams and Slack workflows.
 //
 // Headers: `Idempotency-Key` and `X-SafePost-Report-Id` carry the report id (receivers dedupe on
-// it: a retry after a lost answer sends the same id); when IT sets `tickets.secret`,
+// it: a retry after a lost answer sends the same id); when IT sets `tickets.hmac_secret`,
 // `X-SafePost-Timestamp` (Unix seconds) and `X-SafePost-Signature: sha256=<hex>` over
 // `<timestamp>.<body>`. A JSON answer may name the ticket: `{ticket: {id, number, url}}` or
 // `{id, number, url}`.
@@ -48,10 +48,7 @@ export async function deliver({ record, settings, timeoutMs }) {
     'Idempotency-Key': record.id,
     'X-SafePost-Report-Id': record.id,
   };
-  if (isObject(settings.headers)) {
-    for (const [k, v] of Object.entries(settings.headers)) if (typeof v === 'string' && !(k in headers)) headers[k] = v;
-  }
-  const secret = str(settings, 'secret');
+  const secret = str(settings, 'hmac_secret');
   if (secret) {
     const timestamp = String(Math.floor(Date.now() / 1000));
     headers['X-SafePost-Timestamp'] = timestamp;

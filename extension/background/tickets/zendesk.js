@@ -4,19 +4,17 @@
 // retry after a lost answer returns the first request instead of creating another. The
 // screenshot is uploaded first (`POST /api/v2/uploads.json?filename=...`) and its token saved, so
 // a retry does not upload it again.
-import { joinUrl, str, isObject } from './config.js';
+import { joinUrl, str } from './config.js';
 import { request, DeliveryError, basicAuth } from './http.js';
 import { subjectOf, bodyOf, splitDataUrl, base64ToBytes } from './compose.js';
 
 function authHeaders(settings) {
   const token = str(settings, 'token');
-  const email = str(settings, 'email');
-  if (email && token) return { Authorization: basicAuth(`${email}/token`, token) }; // API token
-  const oauth = str(settings, 'oauthToken');
-  if (oauth) return { Authorization: `Bearer ${oauth}` };
-  if (isObject(settings.requester)) return {}; // anonymous request, if the account allows it
+  const email = str(settings, 'username');
+  if (email && token) return { Authorization: basicAuth(`${email}/token`, token) }; // agent email + API token
+  if (token) return { Authorization: `Bearer ${token}` }; // OAuth access token
   throw new DeliveryError('no Zendesk credentials in the SafePost policy', {
-    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.email and tickets.token for Zendesk; resend once fixed.',
+    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.username (an email) and tickets.token for Zendesk; resend once fixed.',
   });
 }
 
@@ -36,9 +34,6 @@ export async function deliver({ record, settings, timeoutMs, saveProgress }) {
   }
   const req = { subject: subjectOf(record), comment: { body: bodyOf(record) } };
   if (progress.uploadToken) req.comment.uploads = [progress.uploadToken];
-  if (isObject(settings.requester)) req.requester = settings.requester;
-  if (Array.isArray(settings.tags)) req.tags = settings.tags.filter((t) => typeof t === 'string');
-  if (Array.isArray(settings.customFields)) req.custom_fields = settings.customFields;
   const res = await request(joinUrl(settings.endpoint, '/api/v2/requests.json'), {
     method: 'POST',
     headers: { ...headers, 'Content-Type': 'application/json', 'Idempotency-Key': record.id },

@@ -1,0 +1,117 @@
+// Report to IT into a real service desk: Request Tracker 5 (Debian, SQLite) started on 127.0.0.1.
+// Chromium with the real extension files reports through its UI (the popup's "Report to IT"
+// button, and a warning panel's report.open with findings), and the test reads the tickets back
+// through RT's REST2 API: subject, queue, content, and that only what the user chose was sent.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../support/server.mjs';
+import { startRt, rtInstalled, ticketContent, ID_FIELD } from '../support/rt.mjs';
+import {
+  extensionCopy, newProfile, launchChromiumProfile, setManagedTickets, waitForDesk, reports, removeDir,
+} from '../support/tickets-browser.mjs';
+
+/** Waits until the form shows a final state and asserts it is "delivered". */
+async function settled(form) {
+  await form.waitForSelector('#result:not([hidden])');
+  await form.waitForSelector('#result-state:is([data-state="delivered"], [data-state="rejected"], [data-state="unconfigured"], [data-state="error"])', { timeout: 60000 })
+    .catch(async (err) => { throw new Error(`${err.message}\nform says: ${await form.textContent('#result')}`); });
+  const state = await form.getAttribute('#result-state', 'data-state');
+  assert.equal(state, 'delivered', await form.textContent('#result'));
+}
+
+const SECRET = '4111 1111 1111 1111';
+
+describe('Report to IT → Request Tracker 5 (real)', { skip: !rtInstalled() && 'RT 5 is not installed (bash scripts/rt.sh)' }, () => {
+  let rt; let server; let ext; let profile; let b; let unsetPolicy;
+  before(async () => {
+    [rt, server] = await Promise.all([startRt(), startServer()]);
+    ext = extensionCopy();
+    profile = newProfile();
+    unsetPolicy = setManagedTickets({ adapter: 'request_tracker', endpoint: rt.url, token: rt.token, queue: 'General' });
+    b = await launchChromiumProfile({ profileDir: profile, extensionDir: ext });
+    await waitForDesk(b, 'request_tracker');
+  });
+  after(async () => {
+    await b?.close();
+    unsetPolicy?.();
+    await Promise.all([rt?.close(), server?.close()]);
+    if (ext) removeDir(ext);
+    if (profile) removeDir(profile);
+  });
+
+  test('the popup button opens the form; the filed ticket reads back through REST2', async () => {
+    const site = await b.context.newPage();
+    await site.goto(`${server.url}/`);
+    const popup = await b.context.newPage();
+    await popup.goto(`chrome-extension://${b.extensionId}/extension/popup/popup.html`);
+    await popup.waitForSelector('#report-to-it');
+    const formPromise = b.context.waitForEvent('page', { predicate: (p) => p.url().includes('/extension/report/report.html') });
+    // The popup reports on the active tab; in a real toolbar popup that is the site, here the
+    // popup is itself a tab, so send the same message the button sends, for the site's address.
+    await popup.evaluate((url) => chrome.runtime.sendMessage({ type: 'report.open', context: { url, site: new URL(url).host } }), `${server.url}/`);
+    const form = await formPromise;
+    await form.waitForSelector('#form:not([hidden])');
+    assert.match(await form.textContent('#desk'), /Request Tracker \(127\.0\.0\.1:\d+\)/);
+    assert.equal(await form.textContent('#page-preview'), `${server.url}/`);
+    await form.selectOption('#category', 'scam');
+    await form.fill('#description', 'A DM asking me to "verify" my payroll login on a look-alike site.');
+    await form.click('#send');
+    await settled(form);
+    const link = await form.getAttribute('#ticket-link', 'href');
+    const id = /id=(\d+)$/.exec(link)[1];
+    assert.equal(link, `${rt.url}/Ticket/Display.html?id=${id}`);
+
+    const t = await rt.api(`/ticket/${id}`);
+    assert.equal(t.status, 200);
+    const [saved] = (await reports(b)).filter((r) => r.ticket && r.ticket.id === id);
+    assert.ok(saved, 'the saved report knows its ticket');
+    assert.equal(t.json.Subject, `Suspicious message or scam: 127.0.0.1:${server.port} [SafePost ${saved.id.replace(/-/g, '').slice(0, 8)}]`);
+    const queue = await rt.api(`/queue/${t.json.Queue.id}`);
+    assert.equal(queue.json.Name, 'General');
+    const cf = (t.json.CustomFields || []).find((f) => f.name === ID_FIELD);
+    assert.deepEqual(cf && cf.values, [saved.id], 'the report id is in the idempotency custom field');
+    const { text } = await ticketContent(rt, id);
+    assert.match(text, /verify" my payroll login/);
+    assert.match(text, /Category: Suspicious message or scam \(scam\)/);
+    assert.match(text, new RegExp(`Page: ${server.url.replace(/\./g, '\\.')}/`));
+    assert.match(text, /Environment: Chromium [\d.]+; SafePost \d+\.\d+\.\d+.*policy \S+/);
+    assert.match(text, new RegExp(`Report ID: ${saved.id}`));
+
+    // The popup lists it as delivered with the ticket number.
+    await popup.reload();
+    const row = await popup.waitForSelector(`.report[data-id="${saved.id}"][data-state="delivered"]`);
+    assert.match(await row.textContent(), new RegExp(`Delivered: #${id}`));
+  });
+
+  test('a warning panel report carries the rule and redacted preview, never the secret; unticked items stay home', async () => {
+    const site = await b.context.newPage();
+    await site.goto(`${server.url}/`);
+    const page = await b.context.newPage();
+    await page.goto(`chrome-extension://${b.extensionId}/extension/popup/popup.html`);
+    const formPromise = b.context.waitForEvent('page', { predicate: (p) => p.url().includes('/extension/report/report.html') });
+    await page.evaluate((url) => chrome.runtime.sendMessage({ type: 'report.open', context: {
+      url, site: new URL(url).host, rule: 'payment-card', category: 'false_alarm', severity: 'block',
+      findings: [{ rule: 'payment-card', severity: 'block', preview: '4111 •••• •••• 1111' }],
+      text: 'Booked the offsite, card 4111 1111 1111 1111 exp 12/29',
+    } }), `${server.url}/compose`);
+    const form = await formPromise;
+    await form.waitForSelector('#form:not([hidden])');
+    assert.equal(await form.inputValue('#category'), 'false_alarm');
+    assert.match(await form.textContent('#findings-preview'), /payment-card: 4111 •••• •••• 1111/);
+    assert.equal(await form.isChecked('#inc-text'), false, 'the post text is off by default');
+    await form.uncheck('#inc-page');
+    await form.uncheck('#inc-env');
+    await form.fill('#description', 'This was our own test card from the docs.');
+    await form.click('#send');
+    await settled(form);
+    const id = /id=(\d+)$/.exec(await form.getAttribute('#ticket-link', 'href'))[1];
+    const t = await rt.api(`/ticket/${id}`);
+    assert.match(t.json.Subject, /^False alarm from SafePost \[SafePost [0-9a-f]{8}\]$/, 'no page host when the address is unticked');
+    const { text } = await ticketContent(rt, id);
+    assert.match(text, /\[block\] payment-card: 4111 •••• •••• 1111/);
+    assert.ok(!text.includes(SECRET), 'the card number itself never leaves the device');
+    assert.ok(!text.includes('/compose'), 'page address unticked');
+    assert.ok(!/Environment:/.test(text), 'versions unticked');
+    assert.ok(!text.includes('Booked the offsite'), 'post text not ticked');
+  });
+});
