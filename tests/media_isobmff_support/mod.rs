@@ -99,7 +99,7 @@ pub fn lossless_fingerprint(path: &Path, format: Format) -> String {
             }
             let info = String::from_utf8_lossy(&info.stdout).into_owned();
             let big = std::fs::metadata(path)
-                .map(|m| m.len() > 1 << 20)
+                .map(|m| m.len() > 512 << 10)
                 .unwrap_or(true);
             if big && std::env::var_os("SAFEPOST_SLOW_TESTS").is_none() {
                 return info;
