@@ -238,7 +238,8 @@ impl Format {
         if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
             return Some(Format::Gif);
         }
-        if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        // (BigTIFF, "II+\0"/"MM\0+", is recognised so that it gets a clear "not supported" error.)
+        if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") || head.starts_with(b"II+\0") || head.starts_with(b"MM\0+") {
             // DNG is told apart from TIFF by its DNGVersion tag, which needs the IFD; the TIFF
             // parser refines this.
             return Some(Format::Tiff);
