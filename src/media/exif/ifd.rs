@@ -81,6 +81,8 @@ pub struct Tiff<'a> {
     base: u64,
     len: u64,
     pub big_endian: bool,
+    /// Directories may not start before this offset (the 8-byte header, or 0 in maker notes).
+    min_ifd: u64,
 }
 
 /// The directories found, and what could not be read.
@@ -126,7 +128,7 @@ impl<'a> Tiff<'a> {
                 })
             }
         };
-        let t = Tiff { src, base, len, big_endian };
+        let t = Tiff { src, base, len, big_endian, min_ifd: 8 };
         let magic = t.u16_at(&head, 2);
         // 42 is TIFF; Panasonic RW2 (0x55) and Olympus ORF (0x4F52, 0x5352) use the same layout.
         if !matches!(magic, 42 | 0x55 | 0x4F52 | 0x5352) {
@@ -151,7 +153,7 @@ impl<'a> Tiff<'a> {
     pub fn sub(&self, offset: u64, len: u64, big_endian: bool) -> Tiff<'a> {
         let start = offset.min(self.len);
         let len = len.min(self.len - start);
-        Tiff { src: self.src, base: self.base + start, len, big_endian }
+        Tiff { src: self.src, base: self.base + start, len, big_endian, min_ifd: 0 }
     }
 
     /// Byte order mark ("II"/"MM") at `offset`, if there is one.
@@ -220,7 +222,7 @@ impl<'a> Tiff<'a> {
     /// Reads the directory at `offset`: its entries and the next-IFD offset.
     pub fn read_ifd(&self, offset: u64, kind: IfdKind) -> Result<(Ifd, u64), MediaError> {
         let at = self.base.saturating_add(offset);
-        if offset < 8 || offset >= self.len {
+        if offset < self.min_ifd || offset >= self.len {
             return Err(MediaError::Malformed {
                 what: "TIFF IFD",
                 offset: at,
