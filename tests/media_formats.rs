@@ -387,3 +387,18 @@ fn extended_xmp_is_reassembled_and_cleaned() {
     );
     assert_eq!(pixels(&out, "jpg"), pixels(&f, "jpg"));
 }
+
+#[test]
+fn gif_xmp_without_magic_trailer_is_dropped_whole() {
+    let mut f = fixture("gif_xmp.gif");
+    let trailer = memchr::memmem::find(&f, b"?>\x01\xFF\xFE").expect("trailer") + 2;
+    f[trailer + 100] ^= 0x55; // damage the trailer; the sub-block walk still ends in the same place
+    let r = inspect(&f);
+    assert!(r.location.is_some());
+    let plan = media::strip(&f, StripMode::Location).expect("strips");
+    assert!(plan.removed.iter().any(|r| r.contains("without its magic trailer")), "{:?}", plan.removed);
+    let out = apply(&f, &plan);
+    assert!(out.len() < f.len());
+    assert!(location_tags(&exiftool(&out, "gif")).is_empty());
+    assert_eq!(pixels(&out, "gif"), pixels(&f, "gif"));
+}

@@ -4,7 +4,8 @@
 //! what follows an image means reading one length byte per (at most) 256 bytes; the image data
 //! itself is never read. The XMP packet is cleaned at the same length: its bytes double as
 //! sub-block lengths for GIF decoders, and the extension's 257-byte "magic trailer" brings any
-//! such reading back to the block terminator, whatever the packet holds.
+//! such reading back to the block terminator, whatever the packet holds. An extension whose
+//! trailer is damaged is dropped whole instead (GIF blocks are self-contained).
 
 use super::{xmp, ByteSource, EditPlan, Format, MediaError, MediaReport, Piece, StripMode};
 
@@ -17,6 +18,15 @@ const MAX_XMP: u64 = 16 << 20;
 struct XmpBlock {
     start: u64,
     len: u64,
+    /// The whole extension (introducer to block terminator), which may be dropped as a unit.
+    extension: (u64, u64),
+    /// The 257-byte magic trailer is intact, so the packet may be rewritten in place.
+    trailer_ok: bool,
+}
+
+/// The magic trailer that follows the packet: 0x01, then 0xFF down to 0x00.
+fn magic_trailer() -> Vec<u8> {
+    std::iter::once(1u8).chain((0..=255u8).rev()).collect()
 }
 
 /// Skips a chain of data sub-blocks starting at `pos`; returns the offset after the terminator.
@@ -69,7 +79,9 @@ fn walk(src: &dyn ByteSource) -> Result<Vec<XmpBlock>, MediaError> {
                         // The packet ends where the magic trailer (0x01 0xFF 0xFE ...) begins.
                         let span = end - 1 - data_start;
                         let packet_len = span.saturating_sub(257);
-                        out.push(XmpBlock { start: data_start, len: packet_len });
+                        let trailer_ok = span >= 257
+                            && src.read_exact_at(data_start + packet_len, 257, "GIF XMP trailer")? == magic_trailer();
+                        out.push(XmpBlock { start: data_start, len: packet_len, extension: (pos, end), trailer_ok });
                         pos = end;
                         continue;
                     }
@@ -109,13 +121,22 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     let report = inspect(src, format)?;
     let mut plan = EditPlan::default();
     let mut pos = 0u64;
+    let mut removed = Vec::new();
     for x in walk(src)? {
         let Some(clean) = xmp::clean_xmp(&packet(src, &x)?, mode) else { continue };
-        plan.pieces.push(Piece::Keep { start: pos, end: x.start });
-        plan.pieces.push(Piece::Insert(clean));
-        pos = x.start + x.len;
+        if x.trailer_ok {
+            plan.pieces.push(Piece::Keep { start: pos, end: x.start });
+            plan.pieces.push(Piece::Insert(clean));
+            pos = x.start + x.len;
+        } else {
+            // Without the trailer, changed packet bytes would change how decoders walk the
+            // sub-blocks; extensions are self-contained, so the whole block goes instead.
+            plan.pieces.push(Piece::Keep { start: pos, end: x.extension.0 });
+            pos = x.extension.1;
+            removed.push("XMP application extension without its magic trailer".to_string());
+        }
     }
     plan.pieces.push(Piece::Keep { start: pos, end: src.len() });
-    super::summarise(&mut plan, &report, mode, Vec::new());
+    super::summarise(&mut plan, &report, mode, removed);
     Ok(plan)
 }
