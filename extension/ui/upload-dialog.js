@@ -43,10 +43,15 @@ export function reveals(report, t) {
     else lines.push(t('uploadLocationUnknown'));
   }
   const id = report.identity || {};
-  const device = [id.make, id.model].filter(Boolean).join(' ');
+  // "Canon" + "Canon EOS 6D" reads as "Canon EOS 6D".
+  const make = (id.make || '').trim(), model = (id.model || '').trim();
+  const device = model && make && model.toLowerCase().startsWith(make.toLowerCase()) ? model : [make, model].filter(Boolean).join(' ');
   if (device) lines.push(t('uploadDevice', [device]));
-  for (const s of id.serial_numbers || []) lines.push(t('uploadSerial', [s]));
-  for (const o of id.owner_names || []) lines.push(t('uploadOwner', [o]));
+  // The core names each value's tag ("ExifIFD:SerialNumber: 0330…"); the same value often sits in
+  // EXIF and XMP: show each value once.
+  const values = (list) => [...new Set((list || []).map((v) => String(v).split(': ').pop().trim()).filter(Boolean))];
+  for (const s of values(id.serial_numbers)) lines.push(t('uploadSerial', [s]));
+  for (const o of values(id.owner_names)) lines.push(t('uploadOwner', [o]));
   if (id.captured_at) lines.push(t('uploadCapturedAt', [id.captured_at]));
   return lines;
 }

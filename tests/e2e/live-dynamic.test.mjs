@@ -1,0 +1,112 @@
+// Composers the page adds after load, inside an open shadow root and inside a same-origin iframe;
+// nothing drawn on the page until a composer is used; dialogs are keyboard operable and give the
+// focus back to the composer. Real Chromium and Firefox ESR, real extension, strict CSP.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../support/server.mjs';
+import { openBrowser, safepostFrame, waitForDialog, waitForNoDialog } from '../support/extension-ui.mjs';
+
+const CARD_TEXT = 'Reimburse me: 4539 1488 0343 6467';
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server.close(); });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Every SafePost frame of the page (one per document that has a composer in use). */
+async function safepostFrames(page) {
+  const found = [];
+  for (const frame of page.frames()) {
+    const href = await frame.evaluate(() => location.href).catch(() => '');
+    if (/^(chrome|moz)-extension:\/\/[^/]+\/extension\/core\/core\.html/.test(href)) found.push(frame);
+  }
+  return found;
+}
+
+/** Waits until one of the page's SafePost frames shows `count` findings. */
+async function waitForCount(page, count, { timeout = 10000 } = {}) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const frame of await safepostFrames(page)) {
+      const n = await frame.evaluate(() => document.getElementById('count')?.dataset.count).catch(() => null);
+      if (n === String(count)) return frame;
+    }
+    await sleep(100);
+  }
+  throw new Error(`no SafePost frame showed ${count} finding(s)`);
+}
+
+for (const browserName of ['chromium', 'firefox']) {
+  describe(`${browserName}: late, shadow and framed composers`, () => {
+    let browser;
+    before(async () => { browser = await openBrowser(browserName); });
+    after(async () => { await browser?.close(); });
+
+    test('nothing is drawn until a composer is used; then shadow-root and iframe composers are checked', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/fixtures/dynamic.html`);
+      await page.waitForSelector('body[data-late="yes"]');
+      await sleep(300);
+      assert.equal(await page.evaluate(() => document.querySelector('safepost-ui')), null, 'no SafePost UI before use');
+      assert.equal((await safepostFrames(page)).length, 0);
+
+      // A textarea inside an open shadow root, added after load.
+      await page.evaluate(() => document.getElementById('late-host').shadowRoot.getElementById('shadow-text').focus());
+      await page.keyboard.type(CARD_TEXT);
+      await waitForCount(page, 1);
+
+      // A contenteditable inside the same shadow root.
+      await page.evaluate(() => document.getElementById('late-host').shadowRoot.getElementById('shadow-editable').focus());
+      await page.keyboard.type(`Also ${CARD_TEXT}`);
+      const frame = await waitForCount(page, 1);
+      assert.ok(frame);
+
+      // A contenteditable in a same-origin iframe the page made itself.
+      await page.evaluate(() => document.getElementById('inner-frame').contentDocument.getElementById('frame-editable').focus());
+      await page.keyboard.type('Card for the framed editor 5425 2334 3010 9903');
+      // Its finding shows in the SafePost frame of the iframe's own document (not the top one's).
+      let framed = null;
+      for (let i = 0; i < 100 && framed !== '1'; i++) {
+        await sleep(100);
+        for (const f of await safepostFrames(page)) {
+          if (f.parentFrame() === page.mainFrame()) continue;
+          framed = await f.evaluate(() => document.getElementById('count')?.dataset.count ?? null).catch(() => null);
+        }
+      }
+      assert.equal(framed, '1', "the iframe's SafePost frame shows the framed editor's finding");
+      assert.equal(await page.evaluate(() => document.getElementById('inner-frame').contentDocument.getElementById('frame-editable').textContent),
+        'Card for the framed editor 5425 2334 3010 9903', 'the framed editor is untouched');
+      await page.close();
+    });
+
+    test('the gate dialog is keyboard operable: Escape goes back to the composer, focus returns', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/fixtures/textarea.html`);
+      await page.waitForSelector('body[data-ready]');
+      await page.click('#post-text');
+      await page.keyboard.type(CARD_TEXT);
+      const frame = await safepostFrame(page);
+      await waitForCount(page, 1);
+      const before = server.posts.length;
+      await page.keyboard.down('Control');
+      await page.keyboard.press('Enter');
+      await page.keyboard.up('Control');
+      const dialog = await waitForDialog(frame);
+      assert.equal(dialog.focused, 'edit');
+      // Tab moves through the dialog's buttons and stays inside it.
+      await page.keyboard.press('Tab');
+      assert.equal(await frame.evaluate(() => document.activeElement.dataset.action), 'report');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      assert.equal(await frame.evaluate(() => document.activeElement.dataset.action), 'edit', 'focus wraps inside the dialog');
+      assert.match(await frame.evaluate(() => document.getElementById('live').textContent), /can't be shared/, 'announced');
+      await page.keyboard.press('Escape');
+      await waitForNoDialog(frame);
+      await sleep(200);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'post-text', 'focus is back in the composer');
+      assert.equal(await page.$eval('#post-text', (el) => el.value), CARD_TEXT);
+      assert.equal(server.posts.length, before);
+      await page.close();
+    });
+  });
+}
