@@ -402,3 +402,16 @@ fn gif_xmp_without_magic_trailer_is_dropped_whole() {
     assert!(location_tags(&exiftool(&out, "gif")).is_empty());
     assert_eq!(pixels(&out, "gif"), pixels(&f, "gif"));
 }
+
+#[test]
+fn identifying_removes_photoshop_thumbnail() {
+    let original = fixture("jpeg_iptc.jpg");
+    assert!(exiftool(&original, "jpg").contains_key("Photoshop:PhotoshopThumbnail"));
+    let out = apply(&original, &media::strip(&original, StripMode::Identifying).expect("strips"));
+    let after = exiftool(&out, "jpg");
+    assert!(!after.contains_key("Photoshop:PhotoshopThumbnail"), "{after:?}");
+    assert_eq!(after.get("IPTC:ObjectName"), exiftool(&original, "jpg").get("IPTC:ObjectName"), "other IPTC stays");
+    assert!(after.get("ExifTool:Warning").is_none(), "{:?}", after.get("ExifTool:Warning"));
+    let out = apply(&original, &media::strip(&original, StripMode::Location).expect("strips"));
+    assert!(exiftool(&out, "jpg").contains_key("Photoshop:PhotoshopThumbnail"), "location mode keeps it");
+}

@@ -206,6 +206,32 @@ pub fn clean_irb(irb: &[u8], mode: StripMode) -> Option<Vec<u8>> {
     out
 }
 
+/// Photoshop thumbnail resources (0x0409 for Photoshop 4, 0x040C from Photoshop 5 on).
+const THUMBNAIL_RESOURCES: &[u16] = &[0x0409, 0x040C];
+
+/// The IRB without its thumbnail resources (shorter: only for containers where the block may
+/// change size, such as a JPEG segment), or `None` when it has none.
+pub fn drop_thumbnails(irb: &[u8]) -> Option<Vec<u8>> {
+    let (list, _) = resources(irb);
+    if !list.iter().any(|r| THUMBNAIL_RESOURCES.contains(&r.id)) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(irb.len());
+    let mut pos = 0;
+    for r in &list {
+        // A resource's header starts after the previous one's (padded) data.
+        let end = r.data.end + (r.data.len() & 1);
+        if THUMBNAIL_RESOURCES.contains(&r.id) {
+            pos = end;
+            continue;
+        }
+        out.extend_from_slice(irb.get(pos..end.min(irb.len()))?);
+        pos = end;
+    }
+    out.extend_from_slice(irb.get(pos.min(irb.len())..)?);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

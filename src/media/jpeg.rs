@@ -412,11 +412,27 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
                 }
             },
             Kind::Xmp => xmp::clean_xmp(&body, mode),
-            _ => iptc::clean_irb(&body, mode),
+            _ => {
+                let cleaned = iptc::clean_irb(&body, mode);
+                if mode == StripMode::Identifying {
+                    // Photoshop thumbnails go too; a JPEG segment may shrink.
+                    match iptc::drop_thumbnails(cleaned.as_deref().unwrap_or(&body)) {
+                        Some(smaller) => {
+                            removed.push("Photoshop thumbnail".into());
+                            Some(smaller)
+                        }
+                        None => cleaned,
+                    }
+                } else {
+                    cleaned
+                }
+            }
         };
         if let Some(c) = cleaned {
             let mut seg = src.read_exact_at(s.start, head_len, "JPEG segment")?;
             seg.extend_from_slice(&c);
+            let seg_len = (seg.len() - 2) as u16;
+            seg[2..4].copy_from_slice(&seg_len.to_be_bytes());
             changes.insert(i, Some(seg));
         }
     }

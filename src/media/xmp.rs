@@ -27,6 +27,7 @@ const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
 const NS_XMP_MM: &str = "http://ns.adobe.com/xap/1.0/mm/";
 const NS_XMP_DM: &str = "http://ns.adobe.com/xmp/1.0/DynamicMedia/";
 const NS_PHOTOMECH: &str = "http://ns.camerabits.com/photomechanic/1.0/";
+const NS_XMP: &str = "http://ns.adobe.com/xap/1.0/";
 const NS_GCAMERA: &str = "http://ns.google.com/photos/1.0/camera/";
 const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 
@@ -339,6 +340,7 @@ fn classify(p: &Prop) -> Role {
             _ => Role::None,
         },
         NS_DC if local == "creator" => Role::Owner("XMP-dc:Creator".into()),
+        NS_XMP if local == "Thumbnails" => Role::Private,
         NS_XMP_MM => match local {
             "History" | "DerivedFrom" | "Ingredients" | "Pantry" | "Manifest" | "OriginalDocumentID" | "DocumentID"
             | "InstanceID" | "PreservedFileName" => Role::Private,
