@@ -11,6 +11,7 @@ const SEVERITY_ORDER = { info: 0, warn: 1, block: 2 };
 const COLLAPSED = { width: 190, height: 40 };
 const EXPANDED_WIDTH = 360;
 const EXPANDED_MAX_HEIGHT = 420;
+const NOTICE_WIDTH = 330;
 
 export class Panel {
   constructor({ send, surface, i18n, report }) {
@@ -92,7 +93,10 @@ export class Panel {
       return;
     }
     this.root.hidden = false;
-    this.root.className = `panel sev-${severity}${this.expanded ? ' expanded' : ''}`;
+    // A notice sits on one line beside the pill, inside the composer's corner, so it never covers
+    // the site's own buttons; while the list is open it is only announced.
+    const notice = !this.expanded && this.notices.length ? this.notices[this.notices.length - 1] : null;
+    this.root.className = `panel sev-${severity}${this.expanded ? ' expanded' : ''}${notice ? ' with-notice' : ''}`;
     const hadFocus = this.root.contains(document.activeElement) ? document.activeElement.id : null;
     this.root.replaceChildren();
 
@@ -112,9 +116,9 @@ export class Panel {
         this.root.append(list);
       }
     }
-    for (const n of this.notices) {
-      const box = el('div', { class: `notice tone-${n.tone}`, role: 'status' }, el('span', {}, n.text));
-      if (n.progress) box.append(el('progress', { 'aria-label': n.text }));
+    if (notice) {
+      const box = el('div', { class: `notice tone-${notice.tone}`, title: notice.text }, el('span', { class: 'notice-text' }, notice.text));
+      if (notice.progress) box.append(el('progress', { 'aria-label': notice.text }));
       this.root.append(box);
     }
     if (hadFocus) document.getElementById(hadFocus)?.focus();
@@ -144,9 +148,9 @@ export class Panel {
   }
 
   layout() {
-    const notices = this.notices.length;
-    if (!this.expanded && !notices) {
-      this.surface.panel(COLLAPSED.width, COLLAPSED.height);
+    if (!this.expanded) {
+      const notice = this.notices.length ? NOTICE_WIDTH : 0;
+      this.surface.panel((this.visible ? COLLAPSED.width : 0) + notice || COLLAPSED.width, COLLAPSED.height);
       return;
     }
     const height = Math.min(EXPANDED_MAX_HEIGHT, Math.ceil(this.root.scrollHeight) + 8);
