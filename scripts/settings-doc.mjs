@@ -69,9 +69,11 @@ function rows(schema, defaults) {
     if (node.type === 'object' && isObject(node.properties)) {
       if (path) out.push([label, 'object', '', '', describe]);
       // Properties that share one schema (the detectors) become one row group: `detectors.<id>`.
+      // Siblings of the same shape (same schema but for their description) are one group.
       const groups = new Map();
       for (const [k, s] of Object.entries(node.properties)) {
-        const key = s.$ref || (typeof s.id === 'string' ? s.id : `#${k}`);
+        const r = resolveRef(s);
+        const key = r?.type === 'object' ? JSON.stringify(r, (name, v) => (['description', 'title', 'id'].includes(name) ? undefined : v)) : `#${k}`;
         if (!groups.has(key)) groups.set(key, []);
         groups.get(key).push([k, s]);
       }
@@ -79,7 +81,7 @@ function rows(schema, defaults) {
         if (members.length > 3 && !key.startsWith('#')) {
           const names = members.map(([k]) => k);
           const sub = resolveRef(members.find(([, s]) => !s.$ref)?.[1] || members[0][1]);
-          const groupLabel = `${label ? `${label}.` : ''}<${key.toLowerCase()}>`;
+          const groupLabel = `${label ? `${label}.` : ''}<id>`;
           out.push([groupLabel, 'object', names.map(code).join(', '), '', 'One entry per id listed.']);
           for (const [k, s] of Object.entries(sub.properties || {})) walk(s, `${path}.*.${k}`, `${groupLabel}.${k}`, null);
         } else {
