@@ -239,7 +239,7 @@ fn tiff_and_dng() {
 fn big_jpeg(extra: usize) -> Vec<u8> {
     let base = fixture("jpeg_all.jpg");
     let mut out = base[..base.len() - 2].to_vec();
-    out.extend(std::iter::repeat_n(0x55u8, extra));
+    out.extend(std::iter::repeat(0x55u8).take(extra));
     out.extend_from_slice(&[0xFF, 0xD9]);
     out
 }
@@ -261,7 +261,7 @@ fn inspect_reads_only_headers_and_metadata() {
     let len: u32 = 30 << 20;
     big.extend_from_slice(&len.to_be_bytes());
     big.extend_from_slice(b"IDAT");
-    big.extend(std::iter::repeat_n(0u8, len as usize + 4));
+    big.extend(std::iter::repeat(0u8).take(len as usize + 4));
     big.extend_from_slice(&png[idat..]);
     let counting = CountingSource::new(&big);
     assert!(media::inspect(&counting).expect("inspect").location.is_some());

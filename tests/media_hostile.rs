@@ -127,12 +127,15 @@ fn absurd_lengths() {
 
     // GIF comment whose sub-blocks run off the end.
     let mut g = b"GIF89a\x01\x00\x01\x00\x00\x00\x00\x21\xFE".to_vec();
-    g.extend(std::iter::repeat_n(0xFFu8, 5000));
+    g.extend(std::iter::repeat(0xFFu8).take(5000));
     expect_err(&g, "GIF endless sub-blocks", |e| matches!(e, MediaError::Truncated { .. }));
 }
 
+/// (offset, entries as (tag, type, count, value), next IFD offset).
+type Ifd = (u32, Vec<(u16, u16, u32, u32)>, u32);
+
 /// A little-endian TIFF: IFD0 at 8 with `entries` (tag, type, count, value), next IFD `next`.
-fn tiff(ifds: &[(u32, Vec<(u16, u16, u32, u32)>, u32)]) -> Vec<u8> {
+fn tiff(ifds: &[Ifd]) -> Vec<u8> {
     let mut out = b"II*\0".to_vec();
     out.extend_from_slice(&ifds[0].0.to_le_bytes());
     for (at, entries, next) in ifds {
@@ -178,7 +181,7 @@ fn loops_and_deep_nesting() {
 
     // XMP nested 100 000 elements deep inside a JPEG.
     let mut xmp = b"http://ns.adobe.com/xap/1.0/\0".to_vec();
-    xmp.extend(std::iter::repeat_n(b"<a:b>".as_slice(), 12_000).flatten());
+    xmp.extend(std::iter::repeat(b"<a:b>".as_slice()).take(12_000).flatten());
     let mut j = vec![0xFF, 0xD8, 0xFF, 0xE1];
     j.extend_from_slice(&((xmp.len() + 2) as u16).to_be_bytes());
     j.extend_from_slice(&xmp);

@@ -166,12 +166,8 @@ pub fn inspect_irb(irb: &[u8], report: &mut MediaReport) {
         match r.id {
             0x0404 => inspect_iim(data, report),
             0x0424 => xmp::inspect_xmp(data, report),
-            0x0422 | 0x0423 => {
-                if exif::inspect_tiff(data, report).is_err() {
-                    report.add_residual(
-                        "an EXIF block inside the Photoshop resources is damaged and could not be checked",
-                    );
-                }
+            0x0422 | 0x0423 if exif::inspect_tiff(data, report).is_err() => {
+                report.add_residual("an EXIF block inside the Photoshop resources is damaged and could not be checked");
             }
             _ => {}
         }
