@@ -772,3 +772,24 @@ fn heif_exif_item_in_idat_split_across_extents() {
         .location
         .is_none());
 }
+
+/// The format-independent entry points (`media::inspect`/`media::strip`) reach this module and
+/// give the same answers.
+#[test]
+fn dispatch_through_media_entry_points() {
+    for e in FIXTURES {
+        let f = File::open(fixture(e.file)).expect("fixture");
+        let direct = isobmff::inspect(&f, e.format).expect("direct");
+        let via = safepost::media::inspect(&f).expect("dispatched");
+        assert_eq!(via.format, e.format, "{}", e.file);
+        assert_eq!(via.location, direct.location, "{}", e.file);
+        assert_eq!(via.identity, direct.identity, "{}", e.file);
+        let plan = safepost::media::strip(&f, StripMode::Location).expect("dispatched strip");
+        assert_eq!(
+            plan,
+            isobmff::strip(&f, e.format, StripMode::Location).expect("direct strip"),
+            "{}",
+            e.file
+        );
+    }
+}
