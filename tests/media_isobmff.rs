@@ -355,6 +355,7 @@ fn timed_gps_tracks_are_reported_as_residual() {
     let cases: &[Case] = &[
         (b"meta", b"gpmd", b"", Some("GoPro GPMF")),
         (b"camm", b"camm", b"", Some("camm")),
+        (b"meta", b"djmd", b"", Some("DJI drone")),
         (
             b"meta",
             b"mebx",

@@ -7,7 +7,7 @@
 //! * Apple metadata (`meta` with `keys` + `ilst`): `com.apple.quicktime.location.ISO6709` and the
 //!   other `location.*` keys, make, model, creation date;
 //! * iTunes-style `udta/meta/ilst` items (`©xyz`, `©day`, `©ART`);
-//! * timed metadata tracks that carry GPS in the media data (GoPro GPMF `gpmd`, `camm`, Apple
+//! * timed metadata tracks that carry GPS in the media data (GoPro GPMF `gpmd`, `camm`, DJI `djmd`, Apple
 //!   `mebx` tracks with location keys), found from the track's sample description alone.
 //!
 //! Location atoms are removed by turning them into `free` atoms of the same size; readers skip
@@ -112,6 +112,8 @@ fn mdia(scan: &mut Scan, b: &BoxHeader, depth: usize) -> Result<(), MediaError> 
     let kind = match &entry.typ {
         b"gpmd" => Some("GoPro GPMF"),
         b"camm" => Some("camera motion metadata, camm"),
+        // DJI drones record their position in every frame's metadata.
+        b"djmd" => Some("DJI drone metadata"),
         b"mebx" => {
             let body = scan.w.read(
                 entry.payload_start(),
