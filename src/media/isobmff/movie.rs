@@ -2,13 +2,15 @@
 //! location and identity into it.
 //!
 //! * QuickTime user data (`udta`): `©xyz` (an ISO 6709 string), `©mak`/`©mod`/`©day`, author
-//!   atoms, GoPro's lens serial, and an `XMP_` packet;
+//!   atoms, GoPro's lens serial and `GPMF` settings (camera serial), dashcam GPS logs (`gps `,
+//!   `GPS `, `gps0`, `udat`), and an `XMP_` packet;
 //! * 3GPP user data: `loci` (place name and 16.16 fixed-point coordinates), `auth`;
 //! * Apple metadata (`meta` with `keys` + `ilst`): `com.apple.quicktime.location.ISO6709` and the
 //!   other `location.*` keys, make, model, creation date;
 //! * iTunes-style `udta/meta/ilst` items (`©xyz`, `©day`, `©ART`);
-//! * timed metadata tracks that carry GPS in the media data (GoPro GPMF `gpmd`, `camm`, DJI `djmd`, Apple
-//!   `mebx` tracks with location keys), found from the track's sample description alone.
+//! * timed metadata tracks that carry GPS in the media data (GoPro GPMF `gpmd`, `camm`, DJI
+//!   `djmd`, Apple `mebx` tracks with location keys), found from the track's sample description
+//!   alone.
 //!
 //! Location atoms are removed by turning them into `free` atoms of the same size; readers skip
 //! `free` atoms wherever they appear. Nothing under `stbl` is read except the first sample
