@@ -69,14 +69,21 @@ export function waitForNoDialog(frame, opts) {
   return waitInFrame(frame, () => !document.querySelector('.dialog'), undefined, opts);
 }
 
+/** `SAFEPOST_DIST=DIR` tests the build in DIR/chrome and DIR/firefox instead of dist/. */
+export function distDirs() {
+  const dir = process.env.SAFEPOST_DIST;
+  return dir ? { chrome: `${dir}/chrome`, firefox: `${dir}/firefox` } : {};
+}
+
 /**
  * One browser for the live tests, whichever engine: `{name, newPage(), setFiles(page, selector,
  * path), close()}`. Chromium through playwright-core, Firefox ESR through puppeteer-core (BiDi).
  */
 export async function openBrowser(name) {
   const { launchChromium, launchFirefox } = await import('./browsers.mjs');
+  const dist = distDirs();
   if (name === 'chromium') {
-    const b = await launchChromium();
+    const b = await launchChromium(dist.chrome ? { extensionDir: dist.chrome } : {});
     return {
       name,
       raw: b,
@@ -85,7 +92,7 @@ export async function openBrowser(name) {
       close: () => b.close(),
     };
   }
-  const b = await launchFirefox();
+  const b = await launchFirefox(dist.firefox ? { extensionDir: dist.firefox } : {});
   return {
     name,
     raw: b,
