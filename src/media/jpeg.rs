@@ -65,7 +65,13 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
         if out.len() >= MAX_SEGMENTS {
             return Err(MediaError::TooDeep { what: "JPEG segments", offset: pos });
         }
-        let head = src.read_exact_at(pos, 2, "JPEG marker")?;
+        // One read per segment: marker, length and the longest signature we look for.
+        let mut head_buf = [0u8; 4 + 35];
+        let got = src.read_at(pos, &mut head_buf)?;
+        if got < 2 {
+            return Err(MediaError::Truncated { what: "JPEG marker", offset: pos });
+        }
+        let head = &head_buf[..got];
         if head[0] != 0xFF {
             // A few stray bytes between segments are common (ExifTool skips them too); more
             // means this is not a segment boundary at all.
@@ -98,8 +104,10 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
             // No image data at all (a metadata-only JPEG): the segments read are all there is.
             return Ok(out);
         }
-        let len_bytes = src.read_exact_at(pos + 2, 2, "JPEG segment length")?;
-        let seg_len = u64::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
+        if got < 4 {
+            return Err(MediaError::Truncated { what: "JPEG segment length", offset: pos });
+        }
+        let seg_len = u64::from(u16::from_be_bytes([head[2], head[3]]));
         if seg_len < 2 {
             return Err(MediaError::Malformed {
                 what: "JPEG segment",
@@ -117,8 +125,7 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
         }
         let kind = match marker {
             0xE2 if len >= 8 + 8 => {
-                let sig = src.read_exact_at(pos + 4, 4, "JPEG segment")?;
-                if sig == b"MPF\0" {
+                if head[4..].starts_with(b"MPF\0") {
                     Kind::Mpf
                 } else {
                     Kind::Other
@@ -126,7 +133,7 @@ fn segments(src: &dyn ByteSource, base: u64) -> Result<Vec<Segment>, MediaError>
             }
             0xE1 | 0xED => {
                 let sig_len = (len - 4).min(XMP_EXT_SIG.len() as u64) as usize;
-                let sig = src.read_exact_at(pos + 4, sig_len, "JPEG segment")?;
+                let sig = head.get(4..4 + sig_len).unwrap_or(&head[4..]);
                 if marker == 0xE1 && sig.starts_with(EXIF_SIG) {
                     Kind::Exif
                 } else if marker == 0xE1 && sig.starts_with(XMP_SIG) {
