@@ -9,7 +9,7 @@
 // Needs root (writes /etc/firefox/policies/policies.json, always restores it). Skipped otherwise.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -142,6 +142,37 @@ describe('Firefox ESR: managed policy', { skip: !isRoot && 'needs root to write 
       await typeInComposer(page2, 'Osprey ships soon.');
       const found2 = await findingsInPanel(frame2, { rule: 'project_codenames' });
       assert.equal(found2.items.find((f) => f.rule === 'project_codenames').message, 'The codename Osprey is confidential.');
+    } finally {
+      file.restore();
+      await ff?.browser.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+
+  test('the kit\'s firefox/policies.json installs and configures SafePost as it is', async () => {
+    const file = policyFile(FIREFOX_POLICY_FILE);
+    const profile = mkdtempSync(join(tmpdir(), 'safepost-firefox-kit-'));
+    let ff;
+    try {
+      // Only the download location changes: the built .xpi instead of https://safepost.example.com.
+      const kit = JSON.parse(readFileSync(join(ROOT, 'docs/deploy/firefox/policies.json'), 'utf8'));
+      kit.policies.ExtensionSettings[GECKO_ID].install_url = pathToFileURL(XPI).href;
+      file.write(kit);
+      ff = await startFirefox(profile);
+      const options = await openOptions(ff);
+      const state = await optionsWhen(options, (s) => s.managed);
+      assert.deepEqual(state.errors, [], 'the kit policy has no problem');
+      assert.equal(state.rows['rules[project_codenames].severity'].value, 'block');
+      assert.equal(state.rows['rules[project_codenames].severity'].source, 'managed');
+      assert.equal(state.rows['submit.require_justification'].value, 'true');
+      assert.equal(state.rows['tickets.hmac_secret'].value, '(hidden)', 'secrets are never shown');
+
+      const page = await ff.browser.newPage();
+      await page.goto(`${server.url}/`);
+      await page.click('#post-text');
+      await page.keyboard.type('Bluebird launches in May.');
+      const found = await findingsInPanel(await safepostFrame(page), { rule: 'project_codenames' });
+      assert.equal(found.items.find((f) => f.rule === 'project_codenames').severity, 'block');
     } finally {
       file.restore();
       await ff?.browser.close().catch(() => {});
