@@ -794,3 +794,41 @@ fn dispatch_through_media_entry_points() {
         );
     }
 }
+
+#[test]
+fn compressed_heif_xmp_is_reported_not_ignored() {
+    let packet = b"x\x9c compressed bytes".to_vec();
+    let mut iloc = vec![0x44, 0x00];
+    iloc.extend_from_slice(&1u16.to_be_bytes());
+    iloc.extend_from_slice(&1u16.to_be_bytes());
+    iloc.extend_from_slice(&1u16.to_be_bytes()); // in idat
+    iloc.extend_from_slice(&0u16.to_be_bytes());
+    iloc.extend_from_slice(&1u16.to_be_bytes());
+    iloc.extend_from_slice(&0u32.to_be_bytes());
+    iloc.extend_from_slice(&(packet.len() as u32).to_be_bytes());
+    let mut infe = 1u16.to_be_bytes().to_vec();
+    infe.extend_from_slice(&[0, 0]);
+    infe.extend_from_slice(b"mime\0application/rdf+xml\0deflate\0");
+    let mut iinf = 1u16.to_be_bytes().to_vec();
+    iinf.extend_from_slice(&full(b"infe", 2, &infe));
+    let meta = full(
+        b"meta",
+        0,
+        &cat(&[
+            full(b"iinf", 0, &iinf),
+            full(b"iloc", 1, &iloc),
+            bx(b"idat", &packet),
+        ]),
+    );
+    let file = cat(&[bx(b"ftyp", b"heic\0\0\0\0mif1heic"), meta]);
+    let r = isobmff::inspect(&file, Format::Heic).expect("inspect");
+    assert!(
+        r.residual.iter().any(|s| s.contains("compressed")),
+        "{:?}",
+        r.residual
+    );
+    assert!(matches!(
+        isobmff::strip(&file, Format::Heic, StripMode::Location),
+        Err(safepost::media::MediaError::CannotStrip(_))
+    ));
+}

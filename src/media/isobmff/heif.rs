@@ -18,6 +18,8 @@ struct ItemInfo {
     id: u32,
     typ: [u8; 4],
     content_type: String,
+    /// `deflate`, `gzip`, ... when the item is stored compressed; empty when not.
+    content_encoding: String,
 }
 
 /// Where `iloc` says an item's bytes are.
@@ -59,6 +61,19 @@ pub(super) fn items(scan: &mut Scan, meta: &[BoxHeader], depth: usize) -> Result
     let idat = meta.iter().find(|k| k.is(b"idat"));
     for info in wanted {
         let is_exif = &info.typ == b"Exif";
+        if !is_exif && !info.content_encoding.trim_end_matches('\0').is_empty() {
+            // A compressed XMP packet cannot be checked or cleaned in place.
+            let why = format!(
+                "the HEIF XMP item (item {}) is stored compressed ({}); location in it could not be checked",
+                info.id,
+                info.content_encoding.trim_end_matches('\0')
+            );
+            scan.report.add_residual(why.clone());
+            if scan.mode.is_some() {
+                return Err(MediaError::CannotStrip(why));
+            }
+            continue;
+        }
         let what = if is_exif {
             "HEIF Exif item"
         } else {
@@ -157,10 +172,12 @@ fn item_infos(
             let id = u32::from(c.u16()?);
             c.skip(2)?;
             let _name = c.cstring();
+            let content_type = c.cstring();
             ItemInfo {
                 id,
                 typ: *b"mime",
-                content_type: c.cstring(),
+                content_type,
+                content_encoding: c.cstring(),
             }
         } else {
             let id = if version == 2 {
@@ -172,15 +189,16 @@ fn item_infos(
             let t = c.bytes(4)?;
             let typ = [t[0], t[1], t[2], t[3]];
             let _name = c.cstring();
-            let content_type = if &typ == b"mime" {
-                c.cstring()
+            let (content_type, content_encoding) = if &typ == b"mime" {
+                (c.cstring(), c.cstring())
             } else {
-                String::new()
+                (String::new(), String::new())
             };
             ItemInfo {
                 id,
                 typ,
                 content_type,
+                content_encoding,
             }
         };
         out.push(info);
