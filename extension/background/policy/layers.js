@@ -111,11 +111,19 @@ export function pruneInvalid(doc, check) {
 
 // ------------------------------------------------------------------ laying layers
 
+/** The order settings are listed in (the policy document's own), whatever order storage keeps. */
+const DOCUMENT_ORDER = ['version', 'sites', 'detectors', 'rules', 'disclosure', 'uploads', 'submit', 'tickets',
+  'support_url', 'policy_url', 'fail_mode'];
+const byDocumentOrder = ([a], [b]) => {
+  const rank = (k) => (DOCUMENT_ORDER.includes(k) ? DOCUMENT_ORDER.indexOf(k) : DOCUMENT_ORDER.length);
+  return rank(a) - rank(b);
+};
+
 /** Every setting path of a document, with its value (for sources and the options page). */
 export function settingEntries(doc) {
   const out = [];
   if (!isObject(doc)) return out;
-  for (const [key, value] of Object.entries(doc)) {
+  for (const [key, value] of Object.entries(doc).sort(byDocumentOrder)) {
     if (key === 'detectors' && isObject(value)) {
       for (const [id, d] of Object.entries(value)) {
         if (isObject(d)) for (const [f, v] of Object.entries(d)) out.push([`detectors.${id}.${f}`, v]);
