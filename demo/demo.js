@@ -28,6 +28,25 @@ picker.addEventListener('change', () => {
   showAttachments();
 });
 
+// Photos dropped on or pasted into the composer are attached too, as on the real sites.
+form.addEventListener('dragover', (ev) => { ev.preventDefault(); });
+form.addEventListener('drop', (ev) => {
+  if (!ev.dataTransfer || !ev.dataTransfer.files.length) return;
+  ev.preventDefault();
+  files = files.concat([...ev.dataTransfer.files]);
+  showAttachments();
+});
+form.addEventListener('paste', (ev) => {
+  if (!ev.clipboardData || !ev.clipboardData.files.length) return;
+  ev.preventDefault();
+  files = files.concat([...ev.clipboardData.files]);
+  showAttachments();
+});
+// Ctrl/Cmd+Enter posts, as on most sites.
+text.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit(); }
+});
+
 form.addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const body = new FormData();
