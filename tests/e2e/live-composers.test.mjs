@@ -127,6 +127,34 @@ for (const browserName of ['chromium', 'firefox']) {
       });
     }
 
+    if (browserName === 'chromium') {
+      test('"Report to IT" from the gate dialog opens the report form with the context, never the secret', async () => {
+        const { page } = await openEditor(browser, 'textarea');
+        await page.keyboard.type(TEXT);
+        const frame = await safepostFrame(page);
+        await waitInFrame(frame, () => document.getElementById('count')?.dataset.count === '1');
+        await page.click('#post');
+        await waitForDialog(frame);
+        const context = browser.raw.context;
+        const opened = context.waitForEvent('page', { timeout: 10000 });
+        await chooseInDialog(frame, 'report');
+        const report = await opened;
+        await report.waitForLoadState();
+        const draftId = new URL(report.url()).searchParams.get('draft');
+        assert.match(report.url(), /\/extension\/report\/report\.html\?draft=/);
+        const draft = await report.evaluate((id) => chrome.runtime.sendMessage({ type: 'report.draft', draftId: id }), draftId);
+        const ctx = draft.draft.context;
+        assert.equal(ctx.site, '127.0.0.1');
+        assert.equal(ctx.rule, 'credit_card');
+        assert.equal(ctx.severity, 'block');
+        assert.deepEqual(ctx.findings.map((f) => f.preview), ['4539 •••• •••• 6467']);
+        assert.ok(!JSON.stringify(draft).includes(CARD), 'the card number itself never leaves the page');
+        assert.ok(await frame.evaluate(() => !!document.querySelector('.dialog')), 'the dialog stays open');
+        await report.close();
+        await page.close();
+      });
+    }
+
     test('textarea: a warning asks once; clean text posts without any dialog', async () => {
       const { page } = await openEditor(browser, 'textarea');
       const warnText = 'Test payment with 4111 1111 1111 1111 worked';
