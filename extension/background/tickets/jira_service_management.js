@@ -19,7 +19,7 @@ function authHeaders(settings) {
   if (email && token) return { Authorization: basicAuth(email, token) }; // Jira Cloud: account email + API token
   if (token) return { Authorization: `Bearer ${token}` }; // Data Center: personal access token
   throw new DeliveryError('no Jira credentials in the SafePost policy', {
-    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.username (the account's email) and tickets.token for Jira Service Management; resend once fixed.',
+    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.username (the account e-mail address) and tickets.token for Jira Service Management; resend once fixed.',
   });
 }
 
