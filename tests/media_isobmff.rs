@@ -832,3 +832,37 @@ fn compressed_heif_xmp_is_reported_not_ignored() {
         Err(safepost::media::MediaError::CannotStrip(_))
     ));
 }
+
+/// A motion photo: a JPEG-like prefix, then a complete MP4 with ©xyz. The embedded video is
+/// read and cleaned in place without touching the prefix.
+#[test]
+fn embedded_video_in_another_file() {
+    let prefix = cat(&[
+        vec![0xFF, 0xD8, 0xFF, 0xE0],
+        vec![0x11; 200],
+        vec![0xFF, 0xD9],
+    ]);
+    let video = movie(
+        b"isom",
+        &[
+            full(b"mvhd", 0, &[0; 96]),
+            bx(b"udta", &bx(b"\xa9xyz", &qt_text("+48.8584+002.2945/"))),
+        ],
+    );
+    let file = cat(&[prefix.clone(), video.clone(), vec![0xEE; 10]]);
+    let (start, end) = (prefix.len() as u64, (prefix.len() + video.len()) as u64);
+    let (report, edits) = isobmff::embedded_video(&file, start, end, None).expect("inspect");
+    assert_eq!(report.location.and_then(|l| l.lat), Some(48.8584));
+    assert!(edits.is_empty());
+    let (_, edits) =
+        isobmff::embedded_video(&file, start, end, Some(StripMode::Location)).expect("strip");
+    assert_eq!(edits.len(), 1);
+    let mut out = file.clone();
+    for (at, bytes) in &edits {
+        assert!(*at >= start && at + bytes.len() as u64 <= end);
+        out[*at as usize..*at as usize + bytes.len()].copy_from_slice(bytes);
+    }
+    let (again, _) = isobmff::embedded_video(&out, start, end, None).expect("re-inspect");
+    assert!(again.location.is_none());
+    assert_eq!(&out[..prefix.len()], &prefix[..]);
+}

@@ -105,6 +105,25 @@ pub fn strip(
     Ok(plan)
 }
 
+/// An MP4/QuickTime file embedded at `start..end` of another file (the video of a JPEG motion
+/// photo, stored after the picture): what it reveals and, when `mode` is given, the same-length
+/// overwrites (file offset, new bytes) that remove `mode`'s metadata from it. Offsets are those of
+/// the enclosing file; nothing outside `start..end` is read or changed.
+pub fn embedded_video(
+    src: &dyn ByteSource,
+    start: u64,
+    end: u64,
+    mode: Option<StripMode>,
+) -> Result<(MediaReport, Vec<(u64, Vec<u8>)>), MediaError> {
+    let mut scan = Scan::new(src, Format::Mp4, mode);
+    scan.file(start, end.min(src.len()), 0)?;
+    if let Some(t) = scan.movie_created.take() {
+        scan.report.set_captured_at(&t);
+    }
+    let edits = scan.edits.into_iter().map(|e| (e.at, e.bytes)).collect();
+    Ok((scan.report, edits))
+}
+
 /// What a piece of metadata is, for deciding whether a mode removes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Class {
