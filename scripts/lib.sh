@@ -80,6 +80,9 @@ build_extension() {
     build_wasm
   fi
 
+  log "checking the extension's JavaScript"
+  node scripts/check-js.mjs extension
+
   for browser in chrome firefox; do
     local out="dist/$browser"
     rm -rf "$out" && mkdir -p "$out"
