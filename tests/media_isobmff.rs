@@ -858,9 +858,9 @@ fn embedded_video_in_another_file() {
         isobmff::embedded_video(&file, start, end, Some(StripMode::Location)).expect("strip");
     assert_eq!(edits.len(), 1);
     let mut out = file.clone();
-    for (at, bytes) in &edits {
-        assert!(*at >= start && at + bytes.len() as u64 <= end);
-        out[*at as usize..*at as usize + bytes.len()].copy_from_slice(bytes);
+    for e in &edits {
+        assert!(e.at >= start && e.at + e.bytes.len() as u64 <= end);
+        out[e.at as usize..e.at as usize + e.bytes.len()].copy_from_slice(&e.bytes);
     }
     let (again, _) = isobmff::embedded_video(&out, start, end, None).expect("re-inspect");
     assert!(again.location.is_none());

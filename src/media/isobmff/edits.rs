@@ -10,8 +10,10 @@ use crate::media::{EditPlan, MediaError, Piece};
 
 /// New bytes for `bytes.len()` bytes of the original at `at`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Overwrite {
+pub struct Overwrite {
+    /// File offset of the first byte replaced.
     pub at: u64,
+    /// The new bytes (as many as they replace).
     pub bytes: Vec<u8>,
 }
 

@@ -26,7 +26,7 @@ use super::{
     StripMode,
 };
 use boxes::{BoxHeader, Walker};
-use edits::Overwrite;
+pub use edits::Overwrite;
 
 /// The `uuid` user type of an XMP box (XMP Specification Part 3, MP4/MOV).
 const XMP_UUID: [u8; 16] = [
@@ -107,21 +107,20 @@ pub fn strip(
 
 /// An MP4/QuickTime file embedded at `start..end` of another file (the video of a JPEG motion
 /// photo, stored after the picture): what it reveals and, when `mode` is given, the same-length
-/// overwrites (file offset, new bytes) that remove `mode`'s metadata from it. Offsets are those of
+/// overwrites that remove `mode`'s metadata from it. Offsets are those of
 /// the enclosing file; nothing outside `start..end` is read or changed.
 pub fn embedded_video(
     src: &dyn ByteSource,
     start: u64,
     end: u64,
     mode: Option<StripMode>,
-) -> Result<(MediaReport, Vec<(u64, Vec<u8>)>), MediaError> {
+) -> Result<(MediaReport, Vec<Overwrite>), MediaError> {
     let mut scan = Scan::new(src, Format::Mp4, mode);
     scan.file(start, end.min(src.len()), 0)?;
     if let Some(t) = scan.movie_created.take() {
         scan.report.set_captured_at(&t);
     }
-    let edits = scan.edits.into_iter().map(|e| (e.at, e.bytes)).collect();
-    Ok((scan.report, edits))
+    Ok((scan.report, scan.edits))
 }
 
 /// What a piece of metadata is, for deciding whether a mode removes it.
