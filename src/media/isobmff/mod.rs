@@ -107,8 +107,8 @@ pub fn strip(
 
 /// An MP4/QuickTime file embedded at `start..end` of another file (the video of a JPEG motion
 /// photo, stored after the picture): what it reveals and, when `mode` is given, the same-length
-/// overwrites that remove `mode`'s metadata from it. Offsets are those of
-/// the enclosing file; nothing outside `start..end` is read or changed.
+/// overwrites that remove `mode`'s metadata from it. Offsets are those of the enclosing file;
+/// only boxes inside `start..end` are walked, and only they are changed.
 pub fn embedded_video(
     src: &dyn ByteSource,
     start: u64,
