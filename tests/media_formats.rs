@@ -49,25 +49,25 @@ fn exiftool(bytes: &[u8], ext: &str) -> serde_json::Map<String, Value> {
 }
 
 fn location_tags(tags: &serde_json::Map<String, Value>) -> Vec<String> {
+    const PLACE_SUFFIXES: &[&str] = &[
+        "City",
+        "Sub-location",
+        "Province-State",
+        "Country-PrimaryLocationName",
+        "Country-PrimaryLocationCode",
+        "State",
+        "Country",
+        "Location",
+        "CountryCode",
+    ];
     tags.keys()
         .filter(|k| {
             let (group, name) = k.split_once(':').unwrap_or(("", k));
             group == "GPS"
-                || name.starts_with("GPS") && group != "Composite"
-                || matches!(
-                    name,
-                    "City"
-                        | "Sub-location"
-                        | "Province-State"
-                        | "Country-PrimaryLocationName"
-                        | "Country-PrimaryLocationCode"
-                        | "State"
-                        | "Country"
-                        | "Location"
-                        | "CountryCode"
-                )
-                || name.starts_with("LocationCreated")
-                || name.starts_with("LocationShown")
+                || name.contains("GPS") && group != "Composite"
+                || PLACE_SUFFIXES.iter().any(|s| name.ends_with(s))
+                || name.contains("LocationCreated")
+                || name.contains("LocationShown")
         })
         .cloned()
         .collect()
@@ -200,6 +200,16 @@ fn png_exif_and_xmp() {
     assert_eq!(r.format, Format::Png);
     assert!(sources(&r).contains(&"EXIF:GPS".to_string()) && sources(&r).contains(&"XMP:exif:GPS".to_string()));
     check_strip("png_meta.png", "png");
+}
+
+#[test]
+fn png_compressed_raw_profiles() {
+    let r = inspect(&fixture("png_rawprofiles.png"));
+    // ImageMagick also copies properties into one-value text chunks ("exif:GPSLatitude").
+    for s in ["EXIF:GPS", "IPTC:City", "XMP-photoshop:City", "PNG:exif:GPS", "PNG:photoshop:City"] {
+        assert!(sources(&r).iter().any(|x| x == s), "{s} missing: {:?}", sources(&r));
+    }
+    check_strip("png_rawprofiles.png", "png");
 }
 
 #[test]

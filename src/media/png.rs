@@ -1,5 +1,6 @@
 //! PNG: metadata chunks (`eXIf`, XMP in `iTXt`, ImageMagick's "Raw profile type" text chunks
-//! holding hex-encoded EXIF, IPTC or XMP, and the `Author`/`Artist` text fields), found by reading chunk
+//! holding hex-encoded EXIF, IPTC or XMP, ImageMagick's one-property text chunks such as
+//! `exif:GPSLatitude` or `photoshop:City`, and the `Author`/`Artist` text fields), found by reading chunk
 //! headers only; image data (`IDAT`) is skipped by seeking.
 //!
 //! PNG chunks are self-contained (no chunk points into another), so a cleaned chunk may change
@@ -77,6 +78,8 @@ enum Text {
     RawProfile(String, Vec<u8>),
     /// `Author` or `Artist`: keyword and name.
     Author(String, String),
+    /// An ImageMagick property: keyword, value and what it reveals.
+    Property(String, String, Property),
     Other,
 }
 
@@ -124,7 +127,87 @@ fn classify(c: &Chunk, data: &[u8]) -> Text {
             return Text::RawProfile(String::from_utf8_lossy(name).to_ascii_lowercase(), bytes);
         }
     }
+    if let Ok(k) = std::str::from_utf8(&keyword) {
+        let kind = property(k);
+        if kind != Property::Other {
+            return Text::Property(k.to_string(), String::from_utf8_lossy(&text).into_owned(), kind);
+        }
+    }
     Text::Other
+}
+
+/// What an ImageMagick property chunk ("exif:GPSLatitude", "photoshop:City", ...) holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Property {
+    Location,
+    Serial,
+    Owner,
+    Other,
+}
+
+fn property(keyword: &str) -> Property {
+    let Some((prefix, name)) = keyword.split_once(':') else { return Property::Other };
+    let prefix = prefix.to_ascii_lowercase();
+    let place = match prefix.as_str() {
+        "photoshop" => matches!(name, "City" | "State" | "Country"),
+        "iptc4xmpcore" => matches!(name, "Location" | "CountryCode"),
+        "iptc4xmpext" => name.starts_with("Location"),
+        _ => false,
+    };
+    if place || name.starts_with("GPS") && prefix != "date" {
+        Property::Location
+    } else if name.contains("SerialNumber") {
+        Property::Serial
+    } else if name.ends_with("OwnerName") || name == "Artist" {
+        Property::Owner
+    } else {
+        Property::Other
+    }
+}
+
+/// Degrees from an ImageMagick EXIF value ("50/1, 27/1, 9/25") or an XMP one ("48,51.5N").
+fn property_degrees(value: &str) -> Option<f64> {
+    if !value.contains('/') {
+        return xmp::parse_coordinate(value);
+    }
+    let mut total = 0.0;
+    let mut scale = 1.0;
+    for part in value.split(',').take(3) {
+        let (n, d) = part.trim().split_once('/')?;
+        let (n, d): (f64, f64) = (n.trim().parse().ok()?, d.trim().parse().ok()?);
+        if d == 0.0 {
+            return None;
+        }
+        total += n / d * scale;
+        scale /= 60.0;
+    }
+    Some(total)
+}
+
+/// Reports the property chunks collected from a file: places, coordinates (paired across
+/// chunks), serial numbers and owner names.
+fn finish_properties(props: &[(String, String, Property)], report: &mut MediaReport) {
+    let get = |k: &str| props.iter().find(|(key, _, _)| key == k).map(|(_, v, _)| v.as_str());
+    for (k, v, kind) in props {
+        match kind {
+            Property::Location if !k.contains(":GPS") => report.add_place(&format!("PNG:{k}"), v),
+            Property::Serial => report.add_serial(&format!("PNG:{k}"), v),
+            Property::Owner => report.add_owner(&format!("PNG:{k}"), v),
+            _ => {}
+        }
+    }
+    for prefix in ["exif", "xmp"] {
+        let lat = get(&format!("{prefix}:GPSLatitude")).and_then(property_degrees);
+        let lon = get(&format!("{prefix}:GPSLongitude")).and_then(property_degrees);
+        let (Some(mut lat), Some(mut lon)) = (lat, lon) else { continue };
+        if get(&format!("{prefix}:GPSLatitudeRef")).is_some_and(|r| r.trim().starts_with('S')) {
+            lat = -lat.abs();
+        }
+        if get(&format!("{prefix}:GPSLongitudeRef")).is_some_and(|r| r.trim().starts_with('W')) {
+            lon = -lon.abs();
+        }
+        report.add_coordinates(&format!("PNG:{prefix}:GPS"), lat, lon, None);
+    }
 }
 
 /// Decodes ImageMagick's "\nNAME\n   LENGTH\nHEXHEX..." raw profile text.
@@ -174,17 +257,19 @@ fn read_data(src: &dyn ByteSource, c: &Chunk) -> Result<Option<Vec<u8>>, MediaEr
 /// Inspects a PNG file.
 pub fn inspect(src: &dyn ByteSource, format: Format) -> Result<MediaReport, MediaError> {
     let mut report = MediaReport::new(format);
+    let mut props = Vec::new();
     for c in chunks(src)?.iter().filter(|c| c.is_meta()) {
         let Some(data) = read_data(src, c)? else {
             report.add_residual(format!("a {} byte metadata chunk is too large to check", c.len));
             continue;
         };
-        inspect_chunk(c, &data, &mut report);
+        inspect_chunk(c, &data, &mut report, &mut props);
     }
+    finish_properties(&props, &mut report);
     Ok(report)
 }
 
-fn inspect_chunk(c: &Chunk, data: &[u8], report: &mut MediaReport) {
+fn inspect_chunk(c: &Chunk, data: &[u8], report: &mut MediaReport, props: &mut Vec<(String, String, Property)>) {
     if &c.kind == b"eXIf" {
         if let Err(e) = exif::inspect_tiff(tiff_start(data), report) {
             report.add_residual(format!("the eXIf chunk is damaged ({e}); stripping removes it whole"));
@@ -194,6 +279,7 @@ fn inspect_chunk(c: &Chunk, data: &[u8], report: &mut MediaReport) {
     match classify(c, data) {
         Text::Xmp(x) => xmp::inspect_xmp(&x, report),
         Text::Author(k, a) => report.add_owner(&format!("PNG:{k}"), &a),
+        Text::Property(k, v, kind) => props.push((k, v, kind)),
         Text::RawProfile(name, bytes) => match name.as_str() {
             "exif" | "app1" => {
                 let _ = exif::inspect_tiff(tiff_start(&bytes), report);
@@ -218,12 +304,13 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     let mut report = MediaReport::new(format);
     let mut plan = EditPlan::default();
     let mut removed = Vec::new();
+    let mut props = Vec::new();
     let mut pos = 0u64;
     for c in chunks(src)?.iter().filter(|c| c.is_meta()) {
         let Some(data) = read_data(src, c)? else {
             return Err(MediaError::CannotStrip(format!("a {} byte metadata chunk is too large to check", c.len)));
         };
-        inspect_chunk(c, &data, &mut report);
+        inspect_chunk(c, &data, &mut report, &mut props);
         // None: keep; Some(None): drop; Some(Some(chunk)): replace.
         let change: Option<Option<Vec<u8>>> = if &c.kind == b"eXIf" {
             let prefix = data.len() - tiff_start(&data).len();
@@ -255,6 +342,7 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     if pos < src.len() {
         plan.pieces.push(Piece::Keep { start: pos, end: src.len() });
     }
+    finish_properties(&props, &mut report);
     super::summarise(&mut plan, &report, mode, removed);
     Ok(plan)
 }
@@ -265,6 +353,13 @@ fn clean_text_chunk(c: &Chunk, data: &[u8], mode: StripMode, removed: &mut Vec<S
         Text::Xmp(x) => {
             let clean = xmp::clean_xmp(&x, mode)?;
             Some(Some(itxt(&keyword, &clean)))
+        }
+        Text::Property(k, _, kind)
+            if kind == Property::Location
+                || mode == StripMode::Identifying && matches!(kind, Property::Serial | Property::Owner) =>
+        {
+            removed.push(format!("PNG {k} text"));
+            Some(None)
         }
         Text::Author(k, _) if mode == StripMode::Identifying => {
             removed.push(format!("PNG {k}"));

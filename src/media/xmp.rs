@@ -352,7 +352,7 @@ fn classify(p: &Prop) -> Role {
 
 /// Parses an XMP coordinate: `"48,51.6N"`, `"48,51,36N"`, `"-48.86"`, `"+2.35"`, or a reference
 /// letter alone (`N`/`E` give 1, `S`/`W` give -1); altitude references `0`/`1` parse as numbers.
-fn parse_coordinate(s: &str) -> Option<f64> {
+pub(crate) fn parse_coordinate(s: &str) -> Option<f64> {
     let s = s.trim();
     match s {
         "N" | "E" => return Some(1.0),
