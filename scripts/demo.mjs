@@ -5,7 +5,7 @@ import { startServer } from '../tests/support/server.mjs';
 import { launchChromium, ROOT } from '../tests/support/browsers.mjs';
 import { safepostFrame, waitInFrame } from '../tests/support/extension-ui.mjs';
 
-const SAMPLE = 'Great week at the Contoso offsite! Reimburse me on 4111 1111 1111 1111, ' +
+const SAMPLE = 'Great week at the Contoso offsite! Reimburse me on 4527 3312 8806 1000, ' +
   'or mail jordan.doe@contoso.example. Internal only: Project Falcon launches in May.';
 
 const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.SAFEPOST_HEADLESS;

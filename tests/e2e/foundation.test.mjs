@@ -13,7 +13,8 @@ import {
 } from '../support/browsers.mjs';
 import { safepostFrame, waitInFrame, pillState } from '../support/extension-ui.mjs';
 
-const CARD_TEXT = 'Booked the offsite, card 4111 1111 1111 1111 exp 12/29';
+// A Luhn-valid Visa number that is not one of the well-known test numbers (those are only warnings).
+const CARD_TEXT = 'Booked the offsite, card 4527 3312 8806 1000 exp 12/29';
 
 let server;
 before(async () => { server = await startServer(); });
