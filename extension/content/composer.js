@@ -11,7 +11,7 @@
   if (globalThis.SafePostComposer) return;
   const core = globalThis.SafePostCore;
   const DEBOUNCE_MS = 120;
-  const TEXT_INPUT_TYPES = new Set(['text', 'search', '']);
+  const TEXT_INPUT_TYPES = new Set(['text', '']); // search boxes are not posts
   const BLOCK_TAGS = new Set(['address', 'article', 'aside', 'blockquote', 'dd', 'div', 'dl', 'dt',
     'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main',
     'nav', 'ol', 'p', 'pre', 'section', 'table', 'tr', 'ul']);

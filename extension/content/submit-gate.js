@@ -16,7 +16,7 @@
   const composers = globalThis.SafePostComposer;
 
   // Words on the buttons that post (the sites' own labels, in the languages SafePost ships).
-  const POST_LABEL = /^(post|posten|tweet|reply|send|publish|share|submit|toot|skeet|comment|save|poster|publier|envoyer|partager|répondre|commenter|senden|veröffentlichen|teilen|antworten|absenden|kommentieren|beitrag)\b/i;
+  const POST_LABEL = /^(post|posten|tweet|reply|send|publish|share|submit|toot|skeet|comment|poster|publier|envoyer|partager|répondre|commenter|senden|veröffentlichen|teilen|antworten|absenden|kommentieren|beitrag)\b/i;
   const POST_TESTID = /tweetButton|post|submit|publish|share|send/i;
 
   let replaying = 0; // > 0 while SafePost replays an action the user confirmed

@@ -26,6 +26,14 @@ export class Panel {
     this.expanded = false;
     this.notices = [];
     this.lastAnnounced = null;
+    // Escape folds the open list, and the focus goes back to the pill.
+    this.root.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && this.expanded) {
+        this.expanded = false;
+        this.render();
+        document.getElementById('count')?.focus();
+      }
+    });
   }
 
   /** Messages from the content script that are not requests. */

@@ -84,6 +84,24 @@ for (const browserName of ['chromium', 'firefox']) {
       await page.close();
     });
 
+    test('allow_post_anyway false: the gate offers only Edit and Report to IT', async () => {
+      const page = await openTextarea(browser);
+      await page.keyboard.type(CARD_TEXT);
+      const frame = await safepostFrame(page);
+      await waitInFrame(frame, () => document.getElementById('count')?.dataset.count === '1');
+      await setUserPolicy(frame, { submit: { allow_post_anyway: false, require_justification: true } },
+        { 'submit.allow_post_anyway': false });
+      const before = server.posts.length;
+      await page.click('#post');
+      const dialog = await waitForDialog(frame);
+      assert.deepEqual(dialog.actions, ['edit', 'report']);
+      await chooseInDialog(frame, 'edit');
+      await waitForNoDialog(frame);
+      await sleep(200);
+      assert.equal(server.posts.length, before);
+      await page.close();
+    });
+
     test('uploads "strip" (identifying): no dialog, a notice, the site gets a clean photo', async () => {
       const page = await openTextarea(browser);
       await page.keyboard.type('Trip photo');

@@ -164,6 +164,27 @@ for (const browserName of ['chromium', 'firefox']) {
       });
     }
 
+    test('a photo SafePost cannot read: Cancel is the default, the original only by explicit choice', async () => {
+      // A JPEG cut short inside its EXIF header: the core reports it cannot check it.
+      const broken = join(work, 'cut-short.jpg');
+      writeFileSync(broken, Buffer.from('ffd8ffe10010457869660000' + '4d4d002a00000008ffff', 'hex'));
+      const { page } = await openPage(browser);
+      await browser.setFiles(page, '#photo', broken);
+      const frame = await safepostFrame(page);
+      const dialog = await waitForDialog(frame);
+      assert.match(dialog.title, /could not check/);
+      assert.match(dialog.text, /cut short/, 'the reason is shown');
+      assert.deepEqual(dialog.actions, ['cancel', 'original', 'report']);
+      assert.equal(dialog.focused, 'cancel');
+      await chooseInDialog(frame, 'original');
+      await waitAttached(page, 1);
+      const count = server.posts.length;
+      await page.click('#post');
+      const fields = await postFields(await waitForPosts(server, count + 1));
+      assert.deepEqual(fields.media[0].bytes, readFileSync(broken), 'the user explicitly chose the original');
+      await page.close();
+    });
+
     test('"Cancel" gives the site nothing; "Keep as is" gives it the original', async () => {
       const { page } = await openPage(browser);
       await browser.setFiles(page, '#photo', PHOTO);
