@@ -27,9 +27,10 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: !rtInstalled() && 
     [rt, server] = await Promise.all([startRt(), startServer()]);
     ext = extensionCopy();
     profile = newProfile();
-    unsetPolicy = setManagedTickets({ adapter: 'request_tracker', endpoint: rt.url, token: rt.token, queue: 'General' });
+    const tickets = { adapter: 'request_tracker', endpoint: rt.url, token: rt.token, queue: 'General' };
+    unsetPolicy = setManagedTickets(tickets);
     b = await launchChromiumProfile({ profileDir: profile, extensionDir: ext });
-    await waitForDesk(b, 'request_tracker');
+    await waitForDesk(b, tickets);
   });
   after(async () => {
     await b?.close();

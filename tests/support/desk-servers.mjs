@@ -19,8 +19,8 @@ export const basic = (user, pass) => `Basic ${Buffer.from(`${user}:${pass}`).toS
 /**
  * Starts one desk. `kind`: servicenow | jira | zendesk | webhook. Options: `auth` (the exact
  * Authorization header expected; omit for none), `secret` (webhook HMAC), `fault(req)` returning
- * null | 'fail' | 'timeout' | 'lose' for each creating request ('lose': the ticket is created and
- * the answer never arrives). Resolves with `{url, tickets, requests, violations, close()}`.
+ * null | 'fail' | 'timeout' | 'lose' for each request ('fail': 503; 'timeout': no answer at all;
+ * 'lose': the request is carried out, a ticket created, and the answer never arrives). Resolves with `{url, tickets, requests, violations, close()}`.
  */
 export function startDesk(kind, { auth, secret, fault } = {}) {
   const state = { tickets: [], requests: [], violations: [], temp: new Map(), uploads: new Map(), idem: new Map(), seq: 0 };
@@ -48,8 +48,7 @@ export function startDesk(kind, { auth, secret, fault } = {}) {
         return;
       }
       const handler = HANDLERS[kind];
-      const creating = req.method === 'POST';
-      const f = creating && fault ? fault(entry) : null;
+      const f = fault ? fault(entry) : null;
       if (f === 'fail') { send(503, { error: 'Service Unavailable' }); return; }
       if (f === 'timeout') { held.add(res); res.on('close', () => held.delete(res)); return; }
       const out = await handler({ req, url, body, state, refuse, secret, base: `http://127.0.0.1:${server.address().port}` });

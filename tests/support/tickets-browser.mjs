@@ -77,14 +77,20 @@ export function setManagedTickets(tickets) {
   return () => rmSync(POLICY_FILE, { force: true });
 }
 
-/** Waits until the effective policy names `adapter` (null: no desk) and resolves with it. */
-export async function waitForDesk(b, adapter) {
+const canonical = (v) => JSON.stringify(v, (k, x) => (x && typeof x === 'object' && !Array.isArray(x)
+  ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, x[key]])) : x));
+
+/** Waits until the effective policy carries exactly these ticket settings (null: none). */
+export async function waitForDesk(b, tickets) {
+  let seen = null;
+  const want = canonical(tickets ?? null);
   return waitFor(async () => {
     const sw = await b.worker();
     const eff = await sw.evaluate(async () => (await chrome.storage.local.get('effectivePolicy')).effectivePolicy || null);
-    const got = eff && eff.policy && eff.policy.tickets ? eff.policy.tickets.adapter : null;
-    return got === adapter && eff ? eff : null;
-  }, { timeout: 20000, what: `effective policy with tickets.adapter ${adapter}` });
+    seen = eff && { tickets: eff.policy && eff.policy.tickets, errors: eff.errors, updatedAt: eff.updatedAt };
+    return eff && canonical((eff.policy && eff.policy.tickets) ?? null) === want ? eff : null;
+  }, { timeout: 60000, what: 'effective policy with the test\'s ticket settings' })
+    .catch((err) => { throw new Error(`${err.message}; effective policy seen: ${JSON.stringify(seen)}`); });
 }
 
 /** Saved reports, as the popup sees them. */

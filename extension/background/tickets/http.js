@@ -47,8 +47,10 @@ export async function request(url, { method = 'GET', headers = {}, body, timeout
     text = await res.text();
   } catch (err) {
     const timedOut = ctrl.signal.aborted;
-    throw new DeliveryError(timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `network error: ${err.message}`,
+    const e = new DeliveryError(timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `network error: ${err.message}`,
       { retry: true });
+    e.timedOut = timedOut;
+    throw e;
   } finally {
     clearTimeout(timer);
   }

@@ -26,8 +26,8 @@ const api = globalThis.browser ?? globalThis.chrome;
 export const PREFIX = 'ticket:';
 export const ALARM = 'safepost-tickets-retry';
 const SENDERS = { servicenow, jira_service_management: jira, zendesk, request_tracker: rt, webhook };
-/** Reports sent side by side within one drain; desks are not flooded, and 200 reports finish. */
-const PARALLEL = 4;
+/** Reports sent side by side within one drain: a backlog clears quickly, a desk is not flooded. */
+const PARALLEL = 6;
 
 export const keyOf = (id) => `${PREFIX}${id}`;
 
@@ -69,10 +69,14 @@ export async function enqueue(record) {
 }
 
 let waker = null;
+let waiting = null; // a drain queued behind the running one; more kicks join it
 
 /** Starts a drain soon (coalesced); the returned promise settles when that drain ends. */
 export function kick() {
-  return drain().catch((err) => console.error('SafePost tickets: drain failed', err));
+  if (!waiting) {
+    waiting = drain().catch((err) => console.error('SafePost tickets: drain failed', err));
+  }
+  return waiting;
 }
 
 async function withLock(fn) {
@@ -86,6 +90,7 @@ async function withLock(fn) {
 /** Sends every due pending report; schedules the next wake-up for the rest. */
 export async function drain() {
   return withLock(async () => {
+    waiting = null; // from here on, a new kick needs a new pass
     for (;;) {
       const now = Date.now();
       const due = (await allRecords())
@@ -145,8 +150,8 @@ async function attempt(record, config) {
   record.attempts += 1;
   record.adapter = config.adapter;
   record.lastAttemptAt = Date.now();
-  record.nextAttemptAt = Date.now() + config.retry.timeoutSeconds * 1000 + backoffMs(record.attempts, config.retry);
-  await saveRecord(record); // before the request: a crash mid-request still leaves a retry due
+  record.nextAttemptAt = Date.now() + backoffMs(record.attempts, config.retry);
+  await saveRecord(record); // before the request: a browser that dies mid-request retries later
 
   try {
     const ticket = await sender.deliver({
@@ -172,7 +177,11 @@ async function attempt(record, config) {
     if (err instanceof DeliveryError && !err.retry) {
       reject(record, err);
     } else {
-      record.nextAttemptAt = Date.now() + backoffMs(record.attempts, config.retry);
+      // After a timeout the desk may still be creating the ticket: give it at least as long
+      // again before the next attempt looks for it.
+      const timedOut = err instanceof DeliveryError && err.timedOut;
+      record.nextAttemptAt = Date.now() + Math.max(backoffMs(record.attempts, config.retry),
+        timedOut ? config.retry.timeoutSeconds * 1000 : 0);
       record.lastError = { message: err.message || String(err), status: err.status || 0, retry: true, at: Date.now() };
     }
   }
