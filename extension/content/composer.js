@@ -103,6 +103,7 @@
   function schedule(el) {
     const state = watched.get(el);
     if (!state) return;
+    if (el === active && marksHost) redrawMarks(); // the old underlines no longer fit the text
     clearTimeout(state.timer);
     state.timer = setTimeout(() => check(el, state), DEBOUNCE_MS);
   }
@@ -116,7 +117,10 @@
     const generation = ++state.generation;
     const run = core.request('check-text', { text, site: location.hostname, show: el === active })
       .then((result) => {
-        if (generation === state.generation) state.findings = result.findings;
+        if (generation === state.generation) {
+          state.findings = result.findings;
+          if (el === active) redrawMarks();
+        }
         return result.findings;
       }, (err) => {
         // The core could not start: the toolbar already says so; typing is never blocked.
@@ -137,6 +141,7 @@
   function activate(el) {
     if (el === active) return;
     active = el;
+    redrawMarks();
     const state = watch(el);
     core.anchorTo(el);
     state.lastText = null; // show this composer's findings, not the previous one's
@@ -178,6 +183,83 @@
     sel.addRange(range);
     (a.node.parentElement || el).scrollIntoView?.({ block: 'nearest' });
   }
+
+  // ---- Underlines: drawn over the composer from outside it, in a closed shadow root with
+  // pointer-events off, so neither the editor's DOM nor the user's clicks are touched.
+  const MARK_COLOURS = { block: '#d1242f', warn: '#bf8700', info: '#0969da' };
+  const MIRRORED = ['boxSizing', 'paddingTop', 'paddingRight', 'paddingBottom', 'paddingLeft', 'borderTopWidth',
+    'borderRightWidth', 'borderBottomWidth', 'borderLeftWidth', 'borderStyle', 'fontFamily', 'fontSize', 'fontWeight',
+    'fontStyle', 'fontVariant', 'letterSpacing', 'lineHeight', 'textTransform', 'wordSpacing', 'textIndent', 'tabSize'];
+  let marksHost = null;
+  let marksRoot = null;
+  let marksFrame = 0;
+
+  function marksLayer() {
+    if (!marksHost || !marksHost.isConnected) {
+      marksHost = document.createElement('safepost-marks');
+      marksHost.style.cssText = 'position: fixed; inset: 0; margin: 0; padding: 0; border: 0; display: block; ' +
+        'pointer-events: none; z-index: 2147483646; overflow: hidden;';
+      marksRoot = marksHost.attachShadow({ mode: 'closed' });
+      (document.body ?? document.documentElement).append(marksHost);
+    }
+    return marksRoot;
+  }
+
+  /** Viewport rectangles of a finding's span in a textarea, measured on a hidden mirror. */
+  function fieldRects(el, f) {
+    if (el.localName !== 'textarea') return [];
+    const box = el.getBoundingClientRect();
+    const cs = getComputedStyle(el);
+    const mirror = document.createElement('div');
+    for (const prop of MIRRORED) mirror.style[prop] = cs[prop];
+    Object.assign(mirror.style, { position: 'fixed', visibility: 'hidden', whiteSpace: 'pre-wrap', overflowWrap: 'break-word',
+      overflow: 'hidden', left: `${box.left}px`, top: `${box.top - el.scrollTop}px`, width: `${el.clientWidth + el.clientLeft * 2}px`,
+      boxSizing: 'border-box', height: 'auto' });
+    const mark = document.createElement('span');
+    mark.textContent = el.value.slice(f.start_utf16, f.end_utf16);
+    mirror.append(el.value.slice(0, f.start_utf16), mark, el.value.slice(f.end_utf16) + ' ');
+    marksLayer().append(mirror);
+    const rects = [...mark.getClientRects()].map((r) => new DOMRect(r.left - el.scrollLeft, r.top, r.width, r.height))
+      .filter((r) => r.bottom > box.top && r.top < box.bottom);
+    mirror.remove();
+    return rects;
+  }
+
+  function spanRects(el, f) {
+    if (isField(el)) return fieldRects(el, f);
+    const map = extract(el);
+    const a = positionAt(map, f.start_utf16 | 0), b = positionAt(map, f.end_utf16 | 0);
+    if (!a || !b) return [];
+    const range = el.ownerDocument.createRange();
+    range.setStart(a.node, a.offset);
+    range.setEnd(b.node, b.offset);
+    return [...range.getClientRects()];
+  }
+
+  function drawMarks() {
+    marksFrame = 0;
+    const el = active && active.isConnected ? active : null;
+    const state = el && watched.get(el);
+    const fresh = state && state.lastText !== null && textOf(el) === state.lastText;
+    if (!marksHost && !(fresh && state.findings.length)) return;
+    const root = marksLayer();
+    root.replaceChildren();
+    if (!fresh) return;
+    for (const f of state.findings) {
+      for (const r of spanRects(el, f)) {
+        if (r.width < 1) continue;
+        const line = document.createElement('div');
+        Object.assign(line.style, { position: 'fixed', left: `${r.left}px`, top: `${r.bottom - 2}px`, width: `${r.width}px`,
+          height: '2px', background: MARK_COLOURS[f.severity] || MARK_COLOURS.info, borderRadius: '1px' });
+        root.append(line);
+      }
+    }
+  }
+  function redrawMarks() {
+    if (!marksFrame) marksFrame = requestAnimationFrame(drawMarks);
+  }
+  addEventListener('scroll', redrawMarks, { passive: true, capture: true });
+  addEventListener('resize', redrawMarks, { passive: true });
 
   core.onMessage((msg) => {
     if (msg.type === 'jump' && msg.finding) jumpTo(active, msg.finding);
