@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startServer } from '../support/server.mjs';
 import { launchChromium, CHROME_EXTENSION_ID, DIST_CHROME } from '../support/browsers.mjs';
 import { safepostFrame, waitInFrame } from '../support/extension-ui.mjs';
@@ -21,11 +21,19 @@ import {
 const isRoot = process.getuid?.() === 0;
 const EXT = `chrome-extension://${CHROME_EXTENSION_ID}`;
 /** SAFEPOST_CHROME_DIR: run against another unpacked build (such as one with a proposed schema). */
-const DIST = process.env.SAFEPOST_CHROME_DIR || DIST_CHROME;
+const BUILT = process.env.SAFEPOST_CHROME_DIR || DIST_CHROME;
+// A private copy: a build running meanwhile (the repository is shared) rewrites dist/.
+const DIST = join(mkdtempSync(join(tmpdir(), 'safepost-chrome-')), 'chrome');
 
 let server;
-before(async () => { server = await startServer(); });
-after(async () => { await server?.close(); });
+before(async () => {
+  cpSync(BUILT, DIST, { recursive: true });
+  server = await startServer();
+});
+after(async () => {
+  await server?.close();
+  rmSync(dirname(DIST), { recursive: true, force: true });
+});
 
 /** Replaces the composer's text (typing, as a user would). */
 async function retype(page, text) {

@@ -9,9 +9,9 @@
 // Needs root (writes /etc/firefox/policies/policies.json, always restores it). Skipped otherwise.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startServer } from '../support/server.mjs';
 import { ROOT, GECKO_ID, FIREFOX_UUID, openFirefoxExtensionPage } from '../support/browsers.mjs';
@@ -21,12 +21,20 @@ import {
 } from '../support/managed-policy.mjs';
 
 const isRoot = process.getuid?.() === 0;
-const XPI = process.env.SAFEPOST_XPI || join(ROOT, 'dist/safepost-firefox.xpi');
+const BUILT_XPI = process.env.SAFEPOST_XPI || join(ROOT, 'dist/safepost-firefox.xpi');
+// A private copy: a build running meanwhile (the repository is shared) rewrites dist/.
+const XPI = join(mkdtempSync(join(tmpdir(), 'safepost-xpi-')), 'safepost-firefox.xpi');
 const ORIGIN = `moz-extension://${FIREFOX_UUID}`;
 
 let server;
-before(async () => { server = await startServer(); });
-after(async () => { await server?.close(); });
+before(async () => {
+  copyFileSync(BUILT_XPI, XPI);
+  server = await startServer();
+});
+after(async () => {
+  await server?.close();
+  rmSync(dirname(XPI), { recursive: true, force: true });
+});
 
 /** policies.json as IT writes it: force-install plus the extension's policy. */
 const policies = (codename) => firefoxPolicy(companyPolicy({ codename }), {
