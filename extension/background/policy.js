@@ -171,6 +171,15 @@ export const policyHandlers = {
     const effective = await recompute();
     return { ok: true, effective, user: await readUser() };
   },
+  /**
+   * What to do when the core cannot load (`open`, `warn`, `closed`), for content scripts such as
+   * the submit gate: they cannot read storage.local, and this answer holds no secret.
+   */
+  async 'policy.failMode'() {
+    await running;
+    const stored = await readStored();
+    return { ok: true, failMode: stored?.failMode ?? 'warn', managed: Boolean(stored?.managed) };
+  },
   /** Reads the managed policy again now (the browser's own reload raises storage.onChanged too). */
   async 'policy.refresh'(msg, sender) {
     if (!fromExtensionPage(sender)) return { ok: false, error: 'not allowed' };
