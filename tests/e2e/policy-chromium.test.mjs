@@ -175,6 +175,9 @@ describe('Chromium: managed policy', { skip: !isRoot && 'needs root to write /et
       const line = await popup.textContent('#status');
       assert.match(line, /could not start its checker/);
       assert.match(line, /Your organisation stops posting until the checker works again\./);
+      // The same answer for content scripts (the submit gate), which cannot read storage.local.
+      assert.deepEqual(await popup.evaluate(() => chrome.runtime.sendMessage({ type: 'policy.failMode' })),
+        { ok: true, failMode: 'closed', managed: true });
     } finally {
       file.restore();
       await b?.close();
