@@ -224,8 +224,23 @@ pub(crate) fn inspect_walk(t: &Tiff, walk: &Walk, report: &mut MediaReport, embe
             _ => {}
         }
     }
-    let _ = embedded;
+    // Weaker location hints that stripping location leaves in place.
+    let has_maker_note = walk.ifds.iter().any(|i| i.get(TAG_MAKER_NOTE).is_some());
+    let make = report.identity.make.clone().unwrap_or_default().to_ascii_lowercase();
+    if has_maker_note && ["canon", "pentax", "ricoh", "casio", "panasonic"].iter().any(|m| make.starts_with(m)) {
+        report.add_residual(
+            "this camera's maker notes can name a home or world-time city; stripping location keeps them \
+             (identifying mode removes maker notes)",
+        );
+    }
+    let geotiff = walk.ifds.iter().any(|i| GEOTIFF_TAGS.iter().any(|t| i.get(*t).is_some()));
+    if geotiff {
+        report.add_residual("GeoTIFF georeferencing tags place the image on a map; they are not removed");
+    }
 }
+
+/// ModelPixelScale, ModelTiepoint, ModelTransformation, GeoKeyDirectory.
+const GEOTIFF_TAGS: &[u16] = &[33550, 33922, 34264, 34735];
 
 fn inspect_gps(t: &Tiff, gps: &Ifd, report: &mut MediaReport) {
     let lat = degrees(t, gps, GPS_LAT, GPS_LAT_REF);

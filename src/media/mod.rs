@@ -337,7 +337,9 @@ pub(crate) fn summarise(plan: &mut EditPlan, before: &MediaReport, mode: StripMo
             plan.removed.push(e);
         }
     }
-    plan.residual = before.residual.clone();
+    // Identifying mode removes maker notes, so what they might hold is no longer a residual.
+    plan.residual =
+        before.residual.iter().filter(|r| !(mode == StripMode::Identifying && r.contains("maker notes"))).cloned().collect();
 }
 
 // Container parsers and metadata readers. Each container module exposes
