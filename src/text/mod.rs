@@ -6,6 +6,8 @@
 //! maps every finding back to the original text's byte and UTF-16 offsets, with a redacted
 //! preview ([`redact`]).
 
+mod compat;
+mod compat_table;
 pub mod detectors;
 pub mod matcher;
 pub mod normalize;

@@ -5,16 +5,17 @@
 //! while findings must point at the text the user actually typed. So the scanner matches on views
 //! and maps every match back:
 //!
-//! * the *matching view* ([`View::matching`]): NFKC, invisible characters removed, case kept
-//!   (detectors and regular-expression rules run here; credentials are case-sensitive);
-//! * the *keyword view* ([`View::keywords`]): the matching view lowercased, with typographic
-//!   apostrophes and dashes made plain and every run of white space made one space.
+//! * the *matching view* ([`View::matching`]): compatibility forms folded to the ASCII they
+//!   stand for ([`super::compat`]: the part of NFKC that hides words), invisible characters
+//!   removed, case kept (detectors and regular-expression rules run here; credentials are
+//!   case-sensitive);
+//! * the *keyword view* ([`View::keywords`]): the matching view lowercased, accents folded
+//!   (`é`, `e` + U+0301 → `e`), typographic apostrophes and dashes made plain and every run of
+//!   white space made one space.
 //!
-//! NFKC is applied per segment (a starter and the combining marks after it), so every output byte
-//! belongs to exactly one original segment.
+//! Every byte of a view belongs to exactly one piece of its source, so spans map back exactly.
 
-use unicode_normalization::char::canonical_combining_class;
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use super::compat::{fold, is_combining_mark, strip_accent, Folded};
 
 /// A derived text and where each of its bytes came from in its source text.
 pub struct View {
@@ -100,53 +101,32 @@ pub fn is_invisible(c: char) -> bool {
         | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
-fn is_combining(c: char) -> bool {
-    !c.is_ascii() && canonical_combining_class(c) != 0
-}
-
 impl View {
-    /// NFKC with invisible characters removed; case kept.
+    /// Compatibility forms folded, invisible characters removed; case kept.
     pub fn matching(original: &str) -> View {
         if original.is_ascii() {
             return View { text: original.to_string(), pieces: Vec::new(), identity: true };
         }
         let bytes = original.as_bytes();
         let mut b = Builder::with_capacity(original.len());
-        let mut seg = String::new();
-        let mut norm = String::new();
+        let mut buf = [0u8; 4];
         let mut i = 0;
         while i < bytes.len() {
-            // A run of ASCII, less its last character if a combining mark follows it.
-            let mut run_end = bytes[i..].iter().position(|&x| x >= 0x80).map_or(bytes.len(), |p| i + p);
-            if run_end < bytes.len() && run_end > i && original[run_end..].chars().next().is_some_and(is_combining) {
-                run_end -= 1;
-            }
+            let run_end = bytes[i..].iter().position(|&x| x >= 0x80).map_or(bytes.len(), |p| i + p);
             b.copy(&bytes[i..run_end], i);
             i = run_end;
-            // One segment: a starter and the combining marks after it.
             let Some(c) = original[i..].chars().next() else { break };
-            let start = i;
-            i += c.len_utf8();
+            let len = c.len_utf8();
             if is_invisible(c) {
-                continue;
-            }
-            seg.clear();
-            seg.push(c);
-            while let Some(n) = original[i..].chars().next().filter(|&n| is_combining(n)) {
-                seg.push(n);
-                i += n.len_utf8();
-            }
-            if seg.len() == c.len_utf8() && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
-                b.copy(&bytes[start..i], start);
-                continue;
-            }
-            norm.clear();
-            norm.extend(seg.nfkc().filter(|&ch| !is_invisible(ch)));
-            if norm == seg {
-                b.copy(&bytes[start..i], start);
+                // dropped
             } else {
-                b.replace(&norm, start, i - start);
+                match fold(c) {
+                    Some(Folded::Char(x)) => b.replace(x.encode_utf8(&mut buf), i, len),
+                    Some(Folded::Str(s)) => b.replace(s, i, len),
+                    None => b.copy(&bytes[i..i + len], i),
+                }
             }
+            i += len;
         }
         b.finish()
     }
@@ -178,14 +158,20 @@ impl View {
                     }
                     j += 1;
                 }
-                if j == i {
-                    j = i + 1; // a backquote
-                    b.replace("'", i, 1);
-                } else {
-                    b.copy_lowercase(&bytes[i..j], i);
+                // A letter followed by a combining mark goes with its mark (below).
+                if j > i && src[j..].chars().next().is_some_and(is_combining_mark) {
+                    j -= 1;
                 }
-                i = j;
-                continue;
+                if j > i {
+                    b.copy_lowercase(&bytes[i..j], i);
+                    i = j;
+                    continue;
+                }
+                if bytes[i] == b'`' {
+                    b.replace("'", i, 1);
+                    i += 1;
+                    continue;
+                }
             }
             let Some(c) = src[i..].chars().next() else { break };
             if c.is_whitespace() {
@@ -201,16 +187,26 @@ impl View {
                 i = j;
                 continue;
             }
-            let len = c.len_utf8();
+            // A letter and the combining marks after it are one piece: accents fold away.
+            let mut len = c.len_utf8();
+            while let Some(m) = src[i + len..].chars().next().filter(|&m| is_combining_mark(m)) {
+                len += m.len_utf8();
+            }
             buf.clear();
             match c {
                 '\u{2018}' | '\u{2019}' | '\u{02BC}' => buf.push('\''),
                 '\u{201C}' | '\u{201D}' => buf.push('"'),
                 '\u{2010}'..='\u{2015}' | '\u{2212}' => buf.push('-'),
-                c => buf.extend(c.to_lowercase()),
+                c if is_combining_mark(c) => {}
+                c => match strip_accent(c) {
+                    Some(base) => buf.push(base.to_ascii_lowercase()),
+                    None => buf.extend(c.to_lowercase()),
+                },
             }
             if buf.len() == len && buf.starts_with(c) {
                 b.copy(&bytes[i..i + len], i);
+            } else if buf.is_empty() {
+                // A stray mark: nothing to match.
             } else {
                 b.replace(&buf, i, len);
             }
@@ -293,13 +289,13 @@ mod tests {
     }
 
     #[test]
-    fn combining_marks_compose_with_their_base() {
-        let s = "cafe\u{301} ok";
-        let m = View::matching(s);
-        assert_eq!(m.text, "café ok");
-        let i = m.text.find('é').unwrap();
-        let (a, b) = m.original_span(i, i + 'é'.len_utf8());
-        assert_eq!(&s[a..b], "e\u{301}");
+    fn accents_fold_in_the_keyword_view_composed_or_not() {
+        let s = "Cafe\u{301} CAFÉ naïve";
+        let (a, b) = spans_of(s, "cafe cafe naive").unwrap();
+        assert_eq!(&s[a..b], s);
+        let (a, b) = spans_of(s, "cafe").unwrap();
+        assert_eq!(&s[a..b], "Cafe\u{301}", "the mark belongs to its letter");
+        assert_eq!(fold_term("Übermut"), "ubermut");
     }
 
     #[test]
