@@ -132,8 +132,10 @@ impl<'a> Tiff<'a> {
         let magic = t.u16_at(&head, 2);
         // 42 is TIFF; Panasonic RW2 (0x55) and Olympus ORF (0x4F52, 0x5352) use the same layout.
         if !matches!(magic, 42 | 0x55 | 0x4F52 | 0x5352) {
-            let reason =
-                if magic == 43 { "BigTIFF is not supported".to_string() } else { format!("bad magic number {magic}") };
+            if magic == 43 {
+                return Err(MediaError::CannotStrip("BigTIFF (64-bit TIFF) files are not supported".into()));
+            }
+            let reason = format!("bad magic number {magic}");
             return Err(MediaError::Malformed { what: "TIFF header", offset: base, reason });
         }
         Ok(t)
