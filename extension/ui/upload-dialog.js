@@ -80,7 +80,8 @@ export function uploadDialog({ surface, live, t, items, uploads, report }) {
   actions.push({ id: 'cancel', label: t('uploadCancel') }, { id: 'report', label: t('liveReportToIt') });
   return openDialog({
     surface, live, tone: 'warn', initial: 'strip', dismiss: { action: 'cancel' },
-    title: t(items.length === 1 ? 'uploadTitleOne' : 'uploadTitleMany', [String(items.length)]),
+    title: items.length > 1 ? t('uploadTitleMany', [String(items.length)])
+      : t(items[0].file.type.startsWith('video/') ? 'uploadTitleVideo' : 'uploadTitleOne'),
     intro: t(blocked ? 'uploadIntroBlocked' : 'uploadIntro'),
     content,
     actions,

@@ -185,6 +185,41 @@ for (const browserName of ['chromium', 'firefox']) {
       await page.close();
     });
 
+    test('a large video: progress while it is checked, then the site gets it without its location', async () => {
+      const video = join(work, 'clip.mp4');
+      // 14 s of lossless 720p (about 28 MB) with a QuickTime/3GP location, made by ffmpeg.
+      execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-t', '14',
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-metadata', 'location=+48.8584+002.2945/',
+        '-movflags', '+use_metadata_tags+faststart', video]);
+      assert.ok(statSync(video).size > 20 * 1024 * 1024);
+      assert.ok(gpsTags(exif(video)).length > 0, 'the clip carries a location');
+      const { page } = await openPage(browser);
+      await page.click('#post-text');
+      await page.keyboard.type('Clip');
+      const frame = await safepostFrame(page);
+      await frame.evaluate(() => {
+        window.sawProgress = false;
+        new MutationObserver(() => { if (document.querySelector('.notice progress')) window.sawProgress = true; })
+          .observe(document.body, { subtree: true, childList: true });
+      });
+      await browser.setFiles(page, '#photo', video);
+      const dialog = await waitForDialog(frame);
+      assert.equal(await frame.evaluate(() => window.sawProgress), true, 'a progress notice while checking');
+      assert.match(dialog.title, /video shows where/);
+      assert.ok(dialog.text.includes('Taken at 48.8584 N, 2.2945 E'), dialog.text);
+      await chooseInDialog(frame, 'strip');
+      await waitAttached(page, 1);
+      const count = server.posts.length;
+      await page.click('#post');
+      const { media } = await postFields(await waitForPosts(server, count + 1, { timeout: 30000 }));
+      const out = join(work, `${browserName}-clip.mp4`);
+      writeFileSync(out, media[0].bytes);
+      assert.deepEqual(gpsTags(exif(out)), [], 'ExifTool finds no location in the uploaded clip');
+      const frames = (path) => execFileSync('ffmpeg', ['-loglevel', 'error', '-i', path, '-map', '0:v', '-f', 'md5', '-'], { encoding: 'utf8' }).trim();
+      assert.equal(frames(out), frames(video), 'same decoded frames');
+      await page.close();
+    });
+
     test('"Cancel" gives the site nothing; "Keep as is" gives it the original', async () => {
       const { page } = await openPage(browser);
       await browser.setFiles(page, '#photo', PHOTO);

@@ -49,7 +49,8 @@ export function dialogState() {
 }
 
 /** Waits for a dialog in the SafePost frame; resolves with its state. */
-export function waitForDialog(frame, opts) {
+export function waitForDialog(frame, opts = { timeout: 20000 }) {
+  // Generous: the first upload starts the media worker, which compiles the core (slow on a busy machine).
   return waitInFrame(frame, dialogState, undefined, opts);
 }
 
