@@ -24,7 +24,11 @@
     if (tag === 'textarea') return target.readOnly || target.disabled ? null : target;
     if (tag === 'input') {
       const type = (target.getAttribute('type') || '').toLowerCase();
-      return TEXT_INPUT_TYPES.has(type) && !target.readOnly && !target.disabled ? target : null;
+      if (!TEXT_INPUT_TYPES.has(type) || target.readOnly || target.disabled) return null;
+      // Sign-in fields are not posts: a user name, or any field of a form with a password.
+      if (/username|email|one-time-code/.test(target.getAttribute('autocomplete') || '')) return null;
+      if (target.form && target.form.querySelector('input[type="password"]')) return null;
+      return target;
     }
     if (target.isContentEditable) {
       let root = target;
