@@ -312,12 +312,10 @@ pub(crate) fn plan_clean(t: &Tiff, walk: &Walk, mode: StripMode, embedded: bool)
     // Directories dropped entirely, and entries dropped from the directories that stay.
     let mut dropped_ifds: Vec<&Ifd> = Vec::new();
     let mut removals: BTreeMap<u64, HashSet<u16>> = BTreeMap::new();
-    let mut unlink_next: HashSet<u64> = HashSet::new();
 
     for ifd in &walk.ifds {
         match ifd.kind {
             IfdKind::Gps => dropped_ifds.push(ifd),
-            IfdKind::Main(1) if embedded && identifying => dropped_ifds.push(ifd),
             _ => {}
         }
     }
@@ -336,10 +334,16 @@ pub(crate) fn plan_clean(t: &Tiff, walk: &Walk, mode: StripMode, embedded: bool)
                 }
             }
         }
-        if embedded && identifying && ifd.kind == IfdKind::Main(0) && walk.find(IfdKind::Main(1)).is_some() {
-            unlink_next.insert(ifd.offset);
+        // The thumbnail: its data pointers go (the data is zeroed below); IFD1 itself stays, as
+        // some files keep their only Orientation tag there.
+        if embedded && identifying && ifd.kind == IfdKind::Main(1) {
+            for tag in [THUMB_OFFSET, THUMB_LENGTH, STRIP_OFFSETS, STRIP_COUNTS] {
+                if ifd.get(tag).is_some() {
+                    remove.insert(tag);
+                }
+            }
         }
-        if !remove.is_empty() || unlink_next.contains(&ifd.offset) {
+        if !remove.is_empty() {
             removals.insert(ifd.offset, remove);
         }
     }
@@ -377,7 +381,7 @@ pub(crate) fn plan_clean(t: &Tiff, walk: &Walk, mode: StripMode, embedded: bool)
     let mut patches = Vec::new();
     for ifd in &walk.ifds {
         if let Some(remove) = removals.get(&ifd.offset) {
-            patches.push(rewrite_ifd(t, ifd, remove, unlink_next.contains(&ifd.offset))?);
+            patches.push(rewrite_ifd(t, ifd, remove)?);
         }
     }
     for (s, e) in doomed {
@@ -427,21 +431,18 @@ fn subtract(s: u64, e: u64, protected: &[(u64, u64)]) -> Vec<(u64, u64)> {
 }
 
 /// The directory table without the `remove` entries, moved up and zero-padded to the same
-/// length; with `unlink`, the next-IFD pointer becomes 0.
-fn rewrite_ifd(t: &Tiff, ifd: &Ifd, remove: &HashSet<u16>, unlink: bool) -> Result<Patch, MediaError> {
-    let table = t.read(ifd.offset, ifd.table_len(), "TIFF IFD")?;
+/// length (a next-IFD pointer cut off by the end of the block stays cut off).
+fn rewrite_ifd(t: &Tiff, ifd: &Ifd, remove: &HashSet<u16>) -> Result<Patch, MediaError> {
+    let avail = ifd.table_len().min(t.len().saturating_sub(ifd.offset));
+    let table = t.read(ifd.offset, avail, "TIFF IFD")?;
     let n = ifd.entries.len();
     let mut out = Vec::with_capacity(table.len());
     let kept: Vec<usize> = (0..n).filter(|i| !remove.contains(&ifd.entries[*i].tag)).collect();
     out.extend_from_slice(&t.put_u16(kept.len() as u16));
     for i in &kept {
-        out.extend_from_slice(&table[2 + i * 12..2 + i * 12 + 12]);
+        out.extend_from_slice(table.get(2 + i * 12..2 + i * 12 + 12).unwrap_or(&[0; 12]));
     }
-    if unlink {
-        out.extend_from_slice(&[0; 4]);
-    } else {
-        out.extend_from_slice(&table[2 + n * 12..2 + n * 12 + 4]);
-    }
+    out.extend_from_slice(table.get(2 + n * 12..).unwrap_or(&[]));
     out.resize(table.len(), 0);
     Ok(Patch { at: ifd.offset, bytes: out })
 }
