@@ -93,7 +93,7 @@
   function watch(el) {
     let state = watched.get(el);
     if (state) return state;
-    state = { timer: 0, lastText: null, generation: 0, findings: [], inflight: null, observer: null };
+    state = { timer: 0, lastText: null, generation: 0, findings: [], failed: false, inflight: null, observer: null };
     watched.set(el, state);
     composers.add(el);
     if (!isField(el)) {
@@ -123,13 +123,17 @@
       .then((result) => {
         if (generation === state.generation) {
           state.findings = result.findings;
+          state.failed = false;
           if (el === active) redrawMarks();
         }
         return result.findings;
       }, (err) => {
         // The core could not start: the toolbar already says so; typing is never blocked.
         console.warn('SafePost: text check unavailable:', err.message);
-        if (generation === state.generation) state.findings = [];
+        if (generation === state.generation) {
+          state.findings = [];
+          state.failed = true; // unchecked, not clean: the submit gate applies the fail mode
+        }
         throw err;
       })
       .finally(() => { if (state.inflight === run) state.inflight = null; });
@@ -282,10 +286,10 @@
     /** True when the composer's text changed since its last check (or was never checked). */
     isStale(el) {
       const state = watched.get(el);
-      return !state || state.inflight !== null || textOf(el) !== state.lastText;
+      return !state || state.failed || state.inflight !== null || textOf(el) !== state.lastText;
     },
-    /** Checks the composer now; resolves with its findings. */
-    checkNow(el) { return check(el, watch(el)); },
+    /** Checks the composer now (again, if the last check failed); resolves with its findings. */
+    checkNow(el) { const state = watch(el); return check(el, state, { force: state.failed === true }); },
     /** The watched composers inside `root` (a form), connected ones only. */
     within(root) {
       const found = [];

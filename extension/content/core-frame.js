@@ -148,7 +148,42 @@
   addEventListener('scroll', () => place(), { passive: true, capture: true });
   addEventListener('resize', () => place(), { passive: true });
 
+  /**
+   * What the company wants when the core cannot run (`fail_mode`: open, warn, closed), from the
+   * service worker; `warn` when even that cannot be asked.
+   */
+  async function failMode() {
+    try {
+      const answer = await api.runtime.sendMessage({ type: 'policy.failMode' });
+      return answer && ['open', 'warn', 'closed'].includes(answer.failMode) ? answer.failMode : 'warn';
+    } catch {
+      return 'warn';
+    }
+  }
+
+  /**
+   * A short notice drawn without the core frame (which is what failed): a closed shadow root in the
+   * page's corner, announced to screen readers, gone after a few seconds.
+   */
+  function fallbackNotice(text) {
+    const box = document.createElement('safepost-notice');
+    box.style.cssText = 'position: fixed; right: 16px; bottom: 16px; z-index: 2147483647; display: block; margin: 0; padding: 0; border: 0;';
+    const root = box.attachShadow({ mode: 'closed' });
+    const p = document.createElement('p');
+    p.setAttribute('role', 'alert');
+    p.textContent = text;
+    p.style.cssText = 'margin: 0; max-width: 360px; padding: 10px 14px; border-radius: 10px; border-left: 4px solid #d1242f; ' +
+      'background: #fff; color: #1f2328; font: 13px/1.4 system-ui, sans-serif; box-shadow: 0 4px 16px rgba(0,0,0,.25);';
+    root.append(p);
+    (document.body ?? document.documentElement).append(box);
+    setTimeout(() => box.remove(), 8000);
+  }
+
   globalThis.SafePostCore = Object.freeze({
+    failMode,
+    fallbackNotice,
+    /** A localized string of the extension. */
+    t: (key, subs) => api.i18n.getMessage(key, subs) || key,
     ready,
     request,
     /** Anchors the UI frame to `el` (the focused composer). */

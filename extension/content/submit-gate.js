@@ -80,7 +80,13 @@
     try {
       findings = await composers.checkNow(composer);
     } catch {
-      // The core is not running (the toolbar says so): SafePost never keeps the user from posting.
+      // The core is not running (the toolbar says so): the company's fail mode decides.
+      const mode = await core.failMode();
+      if (mode === 'closed') {
+        core.fallbackNotice(core.t('liveFailClosed'));
+        return;
+      }
+      if (mode === 'warn') core.fallbackNotice(core.t('liveFailWarn'));
       replay(again);
       return;
     }

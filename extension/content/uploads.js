@@ -38,8 +38,15 @@
       if (!result || !Array.isArray(result.files)) throw new Error('no answer from the core');
       return result;
     } catch (err) {
-      // The core is not running (the toolbar says so): the site gets exactly what the user gave.
+      // The core is not running (the toolbar says so): the company's fail mode decides whether the
+      // site gets exactly what the user gave (open, warn) or nothing (closed).
       console.warn('SafePost: upload check unavailable:', err.message);
+      const mode = await core.failMode();
+      if (mode === 'closed') {
+        core.fallbackNotice(core.t('liveFailUploadClosed'));
+        return { action: 'cancel', files: [] };
+      }
+      if (mode === 'warn') core.fallbackNotice(core.t('liveFailUploadWarn'));
       return { action: 'continue', files };
     } finally {
       if (focus && focus.isConnected && typeof focus.focus === 'function') focus.focus({ preventScroll: true });

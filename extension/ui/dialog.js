@@ -78,5 +78,9 @@ function show({ surface, live, title, intro, content = [], actions, dismiss, onA
     if (live) live.textContent = `${title}. ${intro || ''}`;
     const start = buttons.get(initial) || focusables()[0];
     if (start) start.focus();
+    // The frame is resized and given the keyboard by the content script a moment later; make sure
+    // the focus is on the default button once that has happened.
+    requestAnimationFrame(refocus);
+    setTimeout(refocus, 150);
   });
 }

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { openBrowser, safepostFrame, waitForDialog, waitForNoDialog } from '../support/extension-ui.mjs';
+import { openBrowser, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog } from '../support/extension-ui.mjs';
 
 const CARD_TEXT = 'Reimburse me: 4539 1488 0343 6467';
 let server;
@@ -92,7 +92,8 @@ for (const browserName of ['chromium', 'firefox']) {
       await page.keyboard.press('Enter');
       await page.keyboard.up('Control');
       const dialog = await waitForDialog(frame);
-      assert.equal(dialog.focused, 'edit');
+      assert.ok(dialog);
+      await waitInFrame(frame, () => document.activeElement?.dataset?.action === 'edit');
       // Tab moves through the dialog's buttons and stays inside it.
       await page.keyboard.press('Tab');
       assert.equal(await frame.evaluate(() => document.activeElement.dataset.action), 'report');

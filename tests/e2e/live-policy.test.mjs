@@ -8,13 +8,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../support/server.mjs';
-import { ROOT } from '../support/browsers.mjs';
+import { ROOT, DIST_CHROME, launchChromium } from '../support/browsers.mjs';
 import {
-  openBrowser, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts, postFields,
+  openBrowser, distDirs, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts, postFields,
 } from '../support/extension-ui.mjs';
 
 const PHOTO = join(ROOT, '../shared/corpus/photoprism/assets/examples/snake_lime_brown.jpg');
@@ -141,3 +141,49 @@ for (const browserName of ['chromium', 'firefox']) {
     });
   });
 }
+
+describe('chromium: fail_mode when the core cannot load', () => {
+  test('warn posts with a visible notice; closed stops the post', async () => {
+    // A build whose wasm core is damaged, as a broken download would be.
+    const dir = mkdtempSync(join(tmpdir(), 'safepost-broken-'));
+    cpSync(distDirs().chrome || DIST_CHROME, dir, { recursive: true });
+    writeFileSync(join(dir, 'extension/core/pkg/safepost_bg.wasm'), Buffer.from('this is not WebAssembly'));
+    const b = await launchChromium({ extensionDir: dir });
+    try {
+      const page = await b.context.newPage();
+      await page.goto(`${server.url}/fixtures/textarea.html`);
+      await page.waitForSelector('body[data-ready]');
+      await page.click('#post-text');
+      await page.keyboard.type(CARD_TEXT);
+      let before = server.posts.length;
+      await page.click('#post');
+      // Default fail_mode "warn": the post goes through, with a notice on the page.
+      assert.equal((await postFields(await waitForPosts(server, before + 1, { timeout: 20000 }))).text, CARD_TEXT);
+      await page.waitForSelector('safepost-notice', { state: 'attached' });
+
+      // fail_mode "closed" (a stricter user setting, saved from an extension page).
+      const options = await b.context.newPage();
+      await options.goto(`chrome-extension://${b.extensionId}/extension/options/options.html`);
+      const res = await options.evaluate(() => chrome.runtime.sendMessage({ type: 'policy.setUser', settings: { fail_mode: 'closed' } }));
+      assert.ok(res && res.ok, JSON.stringify(res));
+      let mode = null;
+      for (let i = 0; i < 50 && mode !== 'closed'; i++) {
+        if (i) await sleep(100);
+        mode = (await options.evaluate(() => chrome.runtime.sendMessage({ type: 'policy.failMode' }))).failMode;
+      }
+      assert.equal(mode, 'closed', `policy.setUser answered ${JSON.stringify(res)}`);
+      await options.close();
+      await page.bringToFront();
+      await page.click('#post-text');
+      await page.keyboard.type(CARD_TEXT);
+      before = server.posts.length;
+      await page.click('#post');
+      await sleep(6000); // the failed core is retried at most every 5 s
+      assert.equal(server.posts.length, before, 'fail_mode closed: nothing is posted unchecked');
+      assert.equal(await page.$eval('#post-text', (el) => el.value), CARD_TEXT, 'the text is kept');
+    } finally {
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
