@@ -303,7 +303,7 @@ fn looks_like_placeholder(value: &str) -> bool {
     const MARKERS: &[&str] = &[
         "example", "xxxx", "your", "placeholder", "changeme", "change_me", "redacted", "dummy", "sample",
         "****", "••", "<", ">", "${", "{{", "%s", "insert", "replace", "todo", "fake", "foobar", "none", "null",
-        "undefined", "1234567", "abcdef", "secret_here", "here",
+        "undefined", "1234567", "abcdef", "secret_here", "goes_here",
     ];
     if MARKERS.iter().any(|m| v.contains(m)) {
         return true;
