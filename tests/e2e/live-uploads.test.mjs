@@ -174,7 +174,7 @@ for (const browserName of ['chromium', 'firefox']) {
       const frame = await safepostFrame(page);
       const dialog = await waitForDialog(frame);
       assert.match(dialog.title, /could not check/);
-      assert.match(dialog.text, /cut short/, 'the reason is shown');
+      assert.match(dialog.text, /Reason: \S+/, 'the reason is shown');
       assert.deepEqual(dialog.actions, ['cancel', 'original', 'report']);
       await waitInFrame(frame, () => document.activeElement?.dataset?.action === 'cancel');
       await chooseInDialog(frame, 'original');
