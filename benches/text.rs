@@ -13,7 +13,9 @@ use std::path::PathBuf;
 fn workload_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("TEXTSCAN_WORKLOAD")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/textscan/workload"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/textscan/workload")
+        });
     dir.join("post5k.txt").exists().then_some(dir)
 }
 
@@ -22,13 +24,22 @@ fn workload_dir() -> Option<PathBuf> {
 fn company_policy(rules_json: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(rules_json).expect("rules.json is JSON");
     let mut rules = Vec::new();
-    for (i, w) in v["keywords"].as_array().expect("keywords").iter().enumerate() {
+    for (i, w) in v["keywords"]
+        .as_array()
+        .expect("keywords")
+        .iter()
+        .enumerate()
+    {
         rules.push(serde_json::json!({"id": format!("kw-{i}"), "kind": "keywords", "terms": [w], "severity": "warn"}));
     }
     for r in v["companyRegexes"].as_array().expect("companyRegexes") {
         let src = r["src"].as_str().expect("src");
         let flags = r["flags"].as_str().unwrap_or("");
-        let pattern = if flags.contains('i') { src.to_string() } else { format!("(?-i){src}") };
+        let pattern = if flags.contains('i') {
+            src.to_string()
+        } else {
+            format!("(?-i){src}")
+        };
         rules.push(serde_json::json!({"id": r["id"], "kind": "regex", "pattern": pattern, "severity": "warn"}));
     }
     serde_json::json!({"version": 1, "rules": rules}).to_string()
@@ -51,8 +62,12 @@ fn bench(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("post5k");
     g.throughput(Throughput::Bytes(post.len() as u64));
-    g.bench_function("default policy + 500 keywords + 50 regexes", |b| b.iter(|| full.scan(black_box(&post))));
-    g.bench_function("default policy only", |b| b.iter(|| default.scan(black_box(&post))));
+    g.bench_function("default policy + 500 keywords + 50 regexes", |b| {
+        b.iter(|| full.scan(black_box(&post)))
+    });
+    g.bench_function("default policy only", |b| {
+        b.iter(|| default.scan(black_box(&post)))
+    });
     let mut text = post.clone();
     let mut j = 0;
     g.bench_function("append one typed char + rescan (full policy)", |b| {
@@ -68,14 +83,20 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("compile");
-    g.bench_function("TextScanner::new (default + 550 rules)", |b| b.iter(|| TextScanner::new(black_box(&policy), None)));
-    g.bench_function("Policy::from_json (550 rules)", |b| b.iter(|| Policy::from_json(black_box(&doc))));
+    g.bench_function("TextScanner::new (default + 550 rules)", |b| {
+        b.iter(|| TextScanner::new(black_box(&policy), None))
+    });
+    g.bench_function("Policy::from_json (550 rules)", |b| {
+        b.iter(|| Policy::from_json(black_box(&doc)))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("text1mb");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(big.len() as u64));
-    g.bench_function("default policy + 500 keywords + 50 regexes", |b| b.iter(|| full.scan(black_box(&big))));
+    g.bench_function("default policy + 500 keywords + 50 regexes", |b| {
+        b.iter(|| full.scan(black_box(&big)))
+    });
     g.finish();
 }
 

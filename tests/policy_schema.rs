@@ -5,7 +5,8 @@
 //! settings.
 
 use safepost::policy::parse::{
-    DETECTOR_KEYS, DISCLOSURE_KEYS, EXCEPTION_KEYS, RULE_KEYS, SUBMIT_KEYS, TICKETS_KEYS, TOP_LEVEL_KEYS, UPLOADS_KEYS,
+    DETECTOR_KEYS, DISCLOSURE_KEYS, EXCEPTION_KEYS, RULE_KEYS, SUBMIT_KEYS, TICKETS_KEYS,
+    TOP_LEVEL_KEYS, UPLOADS_KEYS,
 };
 use safepost::policy::Policy;
 use safepost::text::detectors::DETECTOR_IDS;
@@ -13,12 +14,18 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
 fn schema() -> Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/extension/managed_schema.json")).unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/extension/managed_schema.json"
+    ))
+    .unwrap();
     serde_json::from_str(&text).expect("managed_schema.json is JSON")
 }
 
 fn props<'a>(s: &'a Value, path: &str) -> &'a Map<String, Value> {
-    s["properties"].as_object().unwrap_or_else(|| panic!("{path} has no properties"))
+    s["properties"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{path} has no properties"))
 }
 
 fn keys(m: &Map<String, Value>) -> BTreeSet<&str> {
@@ -32,8 +39,21 @@ fn set<'a>(k: &[&'a str]) -> BTreeSet<&'a str> {
 /// What Chrome accepts in a `storage.managed_schema` (JSON Schema subset, strictly checked).
 fn check_chrome_schema(s: &Value, path: &str, errors: &mut Vec<String>) {
     const ATTRS: &[&str] = &[
-        "type", "description", "title", "properties", "additionalProperties", "patternProperties", "items", "enum",
-        "minimum", "maximum", "pattern", "required", "id", "$ref", "sensitiveValue",
+        "type",
+        "description",
+        "title",
+        "properties",
+        "additionalProperties",
+        "patternProperties",
+        "items",
+        "enum",
+        "minimum",
+        "maximum",
+        "pattern",
+        "required",
+        "id",
+        "$ref",
+        "sensitiveValue",
     ];
     let Some(obj) = s.as_object() else {
         errors.push(format!("{path}: a schema must be an object"));
@@ -48,21 +68,39 @@ fn check_chrome_schema(s: &Value, path: &str, errors: &mut Vec<String>) {
     if ty.is_none() == obj.get("$ref").is_none() {
         errors.push(format!("{path}: needs exactly one of type or $ref"));
     }
-    if !matches!(ty, None | Some("object" | "array" | "string" | "integer" | "number" | "boolean")) {
+    if !matches!(
+        ty,
+        None | Some("object" | "array" | "string" | "integer" | "number" | "boolean")
+    ) {
         errors.push(format!("{path}: type {ty:?} is not a Chrome schema type"));
     }
-    if obj.get("description").and_then(Value::as_str).map_or(true, |d| d.trim().len() < 8) && path != "$" {
+    if obj
+        .get("description")
+        .and_then(Value::as_str)
+        .map_or(true, |d| d.trim().len() < 8)
+        && path != "$"
+    {
         errors.push(format!("{path}: needs a description"));
     }
     if let Some(e) = obj.get("enum") {
-        let ok = e.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(|v| v.is_string() || v.is_i64()));
+        let ok = e
+            .as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|v| v.is_string() || v.is_i64()));
         if !ok || !matches!(ty, Some("string" | "integer")) {
             errors.push(format!("{path}: enum is for string or integer lists"));
         }
     }
     if let Some(p) = obj.get("properties").and_then(Value::as_object) {
         for (k, v) in p {
-            check_chrome_schema(v, &if path == "$" { k.clone() } else { format!("{path}.{k}") }, errors);
+            check_chrome_schema(
+                v,
+                &if path == "$" {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                },
+                errors,
+            );
         }
     }
     if let Some(items) = obj.get("items") {
@@ -77,7 +115,10 @@ fn check_chrome_schema(s: &Value, path: &str, errors: &mut Vec<String>) {
 fn the_schema_is_a_valid_chrome_managed_schema() {
     let s = schema();
     assert_eq!(s["type"], "object", "top level must be an object");
-    assert!(s.get("additionalProperties").is_none(), "Chrome forbids additionalProperties at the top level");
+    assert!(
+        s.get("additionalProperties").is_none(),
+        "Chrome forbids additionalProperties at the top level"
+    );
     let mut errors = Vec::new();
     check_chrome_schema(&s, "$", &mut errors);
     assert!(errors.is_empty(), "{errors:#?}");
@@ -90,8 +131,14 @@ fn schema_and_parser_know_the_same_settings() {
     assert_eq!(keys(top), set(TOP_LEVEL_KEYS), "top-level settings");
     let rule = &top["rules"]["items"];
     assert_eq!(keys(props(rule, "rules[]")), set(RULE_KEYS), "rule fields");
-    assert_eq!(keys(props(&rule["properties"]["exceptions"], "exceptions")), set(EXCEPTION_KEYS));
-    assert_eq!(keys(props(&top["disclosure"], "disclosure")), set(DISCLOSURE_KEYS));
+    assert_eq!(
+        keys(props(&rule["properties"]["exceptions"], "exceptions")),
+        set(EXCEPTION_KEYS)
+    );
+    assert_eq!(
+        keys(props(&top["disclosure"], "disclosure")),
+        set(DISCLOSURE_KEYS)
+    );
     assert_eq!(keys(props(&top["uploads"], "uploads")), set(UPLOADS_KEYS));
     assert_eq!(keys(props(&top["submit"], "submit")), set(SUBMIT_KEYS));
     assert_eq!(keys(props(&top["tickets"], "tickets")), set(TICKETS_KEYS));
@@ -101,7 +148,12 @@ fn schema_and_parser_know_the_same_settings() {
         assert_eq!(keys(props(d, id)), set(DETECTOR_KEYS), "detectors.{id}");
     }
     assert_eq!(
-        rule["properties"]["builtin"]["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect::<BTreeSet<_>>(),
+        rule["properties"]["builtin"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect::<BTreeSet<_>>(),
         set(DETECTOR_IDS)
     );
 }
@@ -121,8 +173,12 @@ fn doc_with(path: &str, value: Value) -> Value {
             rule[*field] = value;
             if *field == "kind" {
                 match rule["kind"].as_str() {
-                    Some("keywords") => rule = json!({"id": "r", "kind": "keywords", "terms": ["x"]}),
-                    Some("builtin") => rule = json!({"id": "r", "kind": "builtin", "builtin": "email"}),
+                    Some("keywords") => {
+                        rule = json!({"id": "r", "kind": "keywords", "terms": ["x"]})
+                    }
+                    Some("builtin") => {
+                        rule = json!({"id": "r", "kind": "builtin", "builtin": "email"})
+                    }
                     _ => {}
                 }
             }
@@ -153,11 +209,17 @@ fn leaves(s: &Value, path: String, out: &mut Vec<(String, Value)>) {
     match s["type"].as_str() {
         Some("object") => {
             for (k, v) in s["properties"].as_object().into_iter().flatten() {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 leaves(v, p, out);
             }
         }
-        Some("array") if s["items"]["type"] == "object" => leaves(&s["items"], format!("{path}[]"), out),
+        Some("array") if s["items"]["type"] == "object" => {
+            leaves(&s["items"], format!("{path}[]"), out)
+        }
         _ => out.push((path, s.clone())),
     }
 }
@@ -169,9 +231,13 @@ fn sample(path: &str, s: &Value) -> Vec<Value> {
     let v = match (s["type"].as_str(), path) {
         (Some("boolean"), _) => json!(false),
         (Some("integer"), _) => json!(s["minimum"].as_i64().unwrap_or(1)),
-        (Some("array"), p) if p.ends_with("sites") || p.ends_with("email_domains") => json!(["example.com"]),
+        (Some("array"), p) if p.ends_with("sites") || p.ends_with("email_domains") => {
+            json!(["example.com"])
+        }
         (Some("array"), _) => json!(["#employee"]),
-        (Some("string"), p) if p.ends_with("url") || p.ends_with("link") || p.ends_with("endpoint") => {
+        (Some("string"), p)
+            if p.ends_with("url") || p.ends_with("link") || p.ends_with("endpoint") =>
+        {
             json!("https://example.com/x")
         }
         (Some("string"), p) if p.ends_with("email_to") => json!("it@example.com"),
@@ -194,10 +260,17 @@ fn every_value_the_schema_offers_is_accepted_and_every_setting_is_read() {
             assert!(errors.is_empty(), "{path} = {value}: {doc}: {errors:?}");
         }
         // And a value of the wrong type is an error at that very place.
-        let wrong = if s["type"] == "string" { json!(12) } else { json!("nope") };
+        let wrong = if s["type"] == "string" {
+            json!(12)
+        } else {
+            json!("nope")
+        };
         let (_, errors) = Policy::from_json(&doc_with(path, wrong).to_string());
         let place = path.replace("[]", "[0]");
-        assert!(errors.iter().any(|e| e.path.starts_with(&place)), "{path}: wrong type not reported at {place}: {errors:?}");
+        assert!(
+            errors.iter().any(|e| e.path.starts_with(&place)),
+            "{path}: wrong type not reported at {place}: {errors:?}"
+        );
     }
 }
 
@@ -240,7 +313,8 @@ fn the_default_policy_conforms_to_the_schema() {
 
 #[test]
 fn the_docs_settings_table_matches_the_schema() {
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/policy.md")).unwrap();
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/policy.md")).unwrap();
     // Rows of the settings table: | `path` | type | description |
     let documented: BTreeSet<String> = docs
         .lines()
@@ -254,12 +328,21 @@ fn the_docs_settings_table_matches_the_schema() {
         .iter()
         .map(|(p, _)| p.clone())
         .filter(|p| !p.starts_with("detectors."))
-        .chain(["detectors.<id>.enabled".to_string(), "detectors.<id>.severity".to_string()])
+        .chain([
+            "detectors.<id>.enabled".to_string(),
+            "detectors.<id>.severity".to_string(),
+        ])
         .collect();
     let missing: Vec<_> = from_schema.difference(&documented).collect();
     let extra: Vec<_> = documented.difference(&from_schema).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "docs/policy.md table: missing {missing:?}, not in schema {extra:?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "docs/policy.md table: missing {missing:?}, not in schema {extra:?}"
+    );
     for id in DETECTOR_IDS {
-        assert!(docs.contains(&format!("`{id}`")), "docs/policy.md does not mention detector {id}");
+        assert!(
+            docs.contains(&format!("`{id}`")),
+            "docs/policy.md does not mention detector {id}"
+        );
     }
 }

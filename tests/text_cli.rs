@@ -13,7 +13,12 @@ fn safepost(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run safepost");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -38,7 +43,17 @@ fn check_text_json_has_the_contract_fields() {
     let f = v["findings"].as_array().unwrap();
     assert_eq!(f.len(), 2);
     let card = &f[0];
-    for key in ["rule", "category", "severity", "message", "start", "end", "start_utf16", "end_utf16", "preview"] {
+    for key in [
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "start",
+        "end",
+        "start_utf16",
+        "end_utf16",
+        "preview",
+    ] {
         assert!(card.get(key).is_some(), "missing {key}: {card}");
     }
     assert_eq!(card["rule"], "credit_card");
@@ -60,9 +75,16 @@ fn check_text_human_output_and_exit_codes() {
     assert_eq!(stdout(&o).trim(), "no findings");
 
     let o = safepost(&["check-text"], "line one\nthis deck is internal only");
-    assert_eq!(o.status.code(), Some(0), "warn findings do not fail the command");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "warn findings do not fail the command"
+    );
     let out = stdout(&o);
-    assert!(out.starts_with("2:14\twarn\tconfidential_marker\tconfidential\tinternal only\t"), "{out}");
+    assert!(
+        out.starts_with("2:14\twarn\tconfidential_marker\tconfidential\tinternal only\t"),
+        "{out}"
+    );
 
     let o = safepost(&["check-text", "--bogus"], "");
     assert_eq!(o.status.code(), Some(2));
@@ -80,17 +102,37 @@ fn check_text_uses_the_policy_and_the_site() {
             {"id": "broken", "kind": "regex", "pattern": "(unclosed"}]}"#,
     );
     let p = policy.to_str().unwrap();
-    let o = safepost(&["check-text", "--policy", p, "--site", "www.linkedin.com", "--json"], "Blue  FALCON launches");
+    let o = safepost(
+        &[
+            "check-text",
+            "--policy",
+            p,
+            "--site",
+            "www.linkedin.com",
+            "--json",
+        ],
+        "Blue  FALCON launches",
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["findings"][0]["rule"], "codename");
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert!(stderr.contains("policy error: rules[1].pattern: unclosed group at 0"), "{stderr}");
+    assert!(
+        stderr.contains("policy error: rules[1].pattern: unclosed group at 0"),
+        "{stderr}"
+    );
 
-    let o = safepost(&["check-text", "--policy", p, "--site", "x.com", "--json"], "Blue Falcon launches");
+    let o = safepost(
+        &["check-text", "--policy", p, "--site", "x.com", "--json"],
+        "Blue Falcon launches",
+    );
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "the rule is for linkedin.com only");
+    assert_eq!(
+        v["findings"].as_array().unwrap().len(),
+        0,
+        "the rule is for linkedin.com only"
+    );
 }
 
 #[test]
@@ -110,15 +152,35 @@ fn policy_check_prints_every_error_with_its_place() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "colour: unknown setting; expected one of: version, sites, detectors, rules, disclosure, uploads, submit, tickets, support_url, policy_url, fail_mode");
     assert_eq!(lines[1], "rules[3].pattern: unclosed group at 7");
-    assert_eq!(lines[2], "fail_mode: \"maybe\" is not one of: open, warn, closed");
-    assert_eq!(lines[3], "3 error(s); the valid parts still apply (5 rules, 15 detectors on)");
+    assert_eq!(
+        lines[2],
+        "fail_mode: \"maybe\" is not one of: open, warn, closed"
+    );
+    assert_eq!(
+        lines[3],
+        "3 error(s); the valid parts still apply (5 rules, 15 detectors on)"
+    );
 
-    let good = temp_file("good.json", r#"{"version": 1, "detectors": {"phone": {"enabled": false}}}"#);
+    let good = temp_file(
+        "good.json",
+        r#"{"version": 1, "detectors": {"phone": {"enabled": false}}}"#,
+    );
     let o = safepost(&["policy", "check", good.to_str().unwrap()], "");
     assert_eq!(o.status.code(), Some(0));
-    assert_eq!(stdout(&o).trim(), "policy OK: version 1, 2 rules, 14 detectors on");
+    assert_eq!(
+        stdout(&o).trim(),
+        "policy OK: version 1, 2 rules, 14 detectors on"
+    );
 
     assert_eq!(safepost(&["policy", "check"], "").status.code(), Some(2));
-    assert_eq!(safepost(&["policy", "lint", "x"], "").status.code(), Some(2));
-    assert_eq!(safepost(&["policy", "check", "/nonexistent.json"], "").status.code(), Some(2));
+    assert_eq!(
+        safepost(&["policy", "lint", "x"], "").status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        safepost(&["policy", "check", "/nonexistent.json"], "")
+            .status
+            .code(),
+        Some(2)
+    );
 }

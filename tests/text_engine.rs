@@ -31,8 +31,15 @@ fn check_spans(text: &str, findings: &[Finding]) {
     utf16[text.len()] = units;
     for f in findings {
         assert!(f.start < f.end && f.end <= text.len(), "{f:?}");
-        assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end), "{f:?}");
-        assert_eq!((f.start_utf16, f.end_utf16), (utf16[f.start], utf16[f.end]), "{f:?}");
+        assert!(
+            text.is_char_boundary(f.start) && text.is_char_boundary(f.end),
+            "{f:?}"
+        );
+        assert_eq!(
+            (f.start_utf16, f.end_utf16),
+            (utf16[f.start], utf16[f.end]),
+            "{f:?}"
+        );
     }
 }
 
@@ -56,13 +63,19 @@ fn hiding_tricks_are_seen_through_and_spans_point_at_what_was_typed() {
     let text = "card ４５３９ １４８８\u{200B} ０３４３ ６４６７ ok";
     let f = default_scan(text);
     assert_eq!(rules(&f), ["credit_card"]);
-    assert_eq!(&text[f[0].start..f[0].end], "４５３９ １４８８\u{200B} ０３４３ ６４６７");
+    assert_eq!(
+        &text[f[0].start..f[0].end],
+        "４５３９ １４８８\u{200B} ０３４３ ６４６７"
+    );
     check_spans(text, &f);
 }
 
 #[test]
 fn the_workload_post_raises_each_sensitive_item_once() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/textscan/workload/post5k.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/bench/textscan/workload/post5k.txt"
+    );
     let Ok(post) = std::fs::read_to_string(path) else {
         eprintln!("workload not found at {path}; skipped");
         return;
@@ -72,8 +85,20 @@ fn the_workload_post_raises_each_sensitive_item_once() {
     let mut got = rules(&f);
     got.sort_unstable();
     let mut want = vec![
-        "aws_access_key", "credit_card", "email", "github_token", "google_api_key", "gps_coordinates", "iban", "jwt",
-        "map_link", "phone", "private_key", "slack_token", "stripe_key", "us_ssn",
+        "aws_access_key",
+        "credit_card",
+        "email",
+        "github_token",
+        "google_api_key",
+        "gps_coordinates",
+        "iban",
+        "jwt",
+        "map_link",
+        "phone",
+        "private_key",
+        "slack_token",
+        "stripe_key",
+        "us_ssn",
     ];
     want.sort_unstable();
     assert_eq!(got, want);
@@ -84,11 +109,23 @@ fn previews_are_redacted() {
     let text = "card 4111 1111 1111 1111, key AKIACVGMDWBMK5F2FJ6I, stripe sk_live_wOi5mUg7LyvTEbPHfouTxdY7, ssn 492-86-4118";
     let f = default_scan(text);
     let previews: Vec<&str> = f.iter().map(|f| f.preview.as_str()).collect();
-    assert_eq!(previews, ["4111 •••• •••• 1111", "AKIA••••••••", "sk_live_••••••••", "•••-••-4118"]);
+    assert_eq!(
+        previews,
+        [
+            "4111 •••• •••• 1111",
+            "AKIA••••••••",
+            "sk_live_••••••••",
+            "•••-••-4118"
+        ]
+    );
     for x in &f {
         assert!(!x.preview.contains(&text[x.start..x.end]), "{x:?}");
     }
-    assert_eq!(f[0].severity, Severity::Warn, "4111 1111 1111 1111 is a published test card: one step lower");
+    assert_eq!(
+        f[0].severity,
+        Severity::Warn,
+        "4111 1111 1111 1111 is a published test card: one step lower"
+    );
     assert_eq!(f[1].severity, Severity::Block);
 }
 
@@ -110,8 +147,13 @@ fn keyword_rules_fold_case_and_unicode_and_respect_word_boundaries() {
     let f = scan_with(doc, None, text);
     let got: Vec<&str> = f.iter().map(|f| &text[f.start..f.end]).collect();
     assert_eq!(got, ["BLUE   FALCON", "ÜBERMUT", "übermut", "東京計画"]);
-    assert!(f.iter().all(|x| x.severity == Severity::Block && x.category == Category::Confidential));
-    assert_eq!(f[0].link.as_deref(), Some("https://intranet.example.com/codenames"));
+    assert!(f
+        .iter()
+        .all(|x| x.severity == Severity::Block && x.category == Category::Confidential));
+    assert_eq!(
+        f[0].link.as_deref(),
+        Some("https://intranet.example.com/codenames")
+    );
     assert_eq!(f[0].message, "Codenames stay inside.");
     assert_eq!(f[0].preview, "BLUE FALCON");
 }
@@ -122,10 +164,21 @@ fn regex_rules_keep_unicode_word_boundaries_exact() {
         {"id": "emp", "kind": "regex", "pattern": "(?-i)\\bE[0-9]{7}\\b"},
         {"id": "proj", "kind": "regex", "pattern": "\\bпроект-[0-9]+\\b"},
         {"id": "host", "kind": "regex", "pattern": "\\b[a-z0-9-]+\\.corp\\.example\\.com\\b"}]}"#;
-    let text = "🙂 xE1234567 éE1234567 E7654321 e7654321 ПРОЕКТ-42 мойпроект-43 build-7.corp.example.com";
+    let text =
+        "🙂 xE1234567 éE1234567 E7654321 e7654321 ПРОЕКТ-42 мойпроект-43 build-7.corp.example.com";
     let f = scan_with(doc, None, text);
-    let got: Vec<(&str, &str)> = f.iter().map(|f| (f.rule.as_str(), &text[f.start..f.end])).collect();
-    assert_eq!(got, [("emp", "E7654321"), ("proj", "ПРОЕКТ-42"), ("host", "build-7.corp.example.com")]);
+    let got: Vec<(&str, &str)> = f
+        .iter()
+        .map(|f| (f.rule.as_str(), &text[f.start..f.end]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("emp", "E7654321"),
+            ("proj", "ПРОЕКТ-42"),
+            ("host", "build-7.corp.example.com")
+        ]
+    );
     check_spans(text, &f);
 }
 
@@ -134,10 +187,14 @@ fn many_rules_are_one_pass_and_all_still_match() {
     // 300 keyword rules and 60 regex rules, all found where they occur.
     let mut rules_json = Vec::new();
     for i in 0..300 {
-        rules_json.push(format!(r#"{{"id": "kw{i}", "kind": "keywords", "terms": ["codeword{i}x"]}}"#));
+        rules_json.push(format!(
+            r#"{{"id": "kw{i}", "kind": "keywords", "terms": ["codeword{i}x"]}}"#
+        ));
     }
     for i in 0..60 {
-        rules_json.push(format!(r#"{{"id": "re{i}", "kind": "regex", "pattern": "\\bTKT{i}-[0-9]{{4}}\\b"}}"#));
+        rules_json.push(format!(
+            r#"{{"id": "re{i}", "kind": "regex", "pattern": "\\bTKT{i}-[0-9]{{4}}\\b"}}"#
+        ));
     }
     let doc = format!(r#"{{"rules": [{}]}}"#, rules_json.join(","));
     let text = "see codeword7x and CODEWORD299X plus tkt59-1234, TKT3-9999 but not TKT3-99999 nor xcodeword7x";
@@ -148,10 +205,21 @@ fn many_rules_are_one_pass_and_all_still_match() {
 #[test]
 fn sites_limit_where_a_rule_applies() {
     let doc = r#"{"rules": [{"id": "li", "kind": "keywords", "terms": ["recruiting"], "sites": ["linkedin.com"]}]}"#;
-    assert_eq!(rules(&scan_with(doc, Some("www.linkedin.com"), "we are recruiting")), ["li"]);
+    assert_eq!(
+        rules(&scan_with(
+            doc,
+            Some("www.linkedin.com"),
+            "we are recruiting"
+        )),
+        ["li"]
+    );
     assert!(scan_with(doc, Some("x.com"), "we are recruiting").is_empty());
     assert!(scan_with(doc, Some("notlinkedin.com"), "we are recruiting").is_empty());
-    assert_eq!(rules(&scan_with(doc, None, "we are recruiting")), ["li"], "unknown site: every rule applies");
+    assert_eq!(
+        rules(&scan_with(doc, None, "we are recruiting")),
+        ["li"],
+        "unknown site: every rule applies"
+    );
 }
 
 #[test]
@@ -163,9 +231,16 @@ fn exceptions_allow_terms_and_email_domains() {
           {"id": "phoenix", "kind": "keywords", "terms": ["phoenix"], "exceptions": {"terms": ["Phoenix, Arizona"]}}]}"#;
     let text = "write to a@example.com, b@sub.example.com or c@gmail.com; Phoenix, Arizona is hot; phoenix ships";
     let f = scan_with(doc, None, text);
-    let got: Vec<(&str, &str)> = f.iter().map(|f| (f.rule.as_str(), &text[f.start..f.end])).collect();
+    let got: Vec<(&str, &str)> = f
+        .iter()
+        .map(|f| (f.rule.as_str(), &text[f.start..f.end]))
+        .collect();
     assert_eq!(got, [("mail", "c@gmail.com"), ("phoenix", "phoenix")]);
-    assert_eq!(f[0].category, Category::PersonalData, "a builtin rule takes its detector's category");
+    assert_eq!(
+        f[0].category,
+        Category::PersonalData,
+        "a builtin rule takes its detector's category"
+    );
     assert_eq!(f[0].preview, "c•••@gmail.com");
 }
 
@@ -181,7 +256,11 @@ fn a_builtin_rule_replaces_the_detector_finding() {
 #[test]
 fn disclosure_needs_a_tag_when_a_brand_is_named() {
     let doc = r#"{"disclosure": {"brands": ["Acme", "RoadRunner Pro"]}}"#;
-    let f = scan_with(doc, None, "Loving the new roadrunner pro from ACME! #adventure");
+    let f = scan_with(
+        doc,
+        None,
+        "Loving the new roadrunner pro from ACME! #adventure",
+    );
     assert_eq!(rules(&f), ["disclosure"]);
     assert_eq!(f[0].category, Category::Disclosure);
     assert!(f[0].message.contains("#employee"), "{}", f[0].message);
@@ -195,12 +274,29 @@ fn hostile_input_neither_panics_nor_hangs() {
     let big_digits = "1234 ".repeat(20_000);
     let headers = "-----BEGIN RSA PRIVATE KEY-----\n".repeat(2_000);
     let marks = "\u{0301}\u{0301}e\u{0301}\u{200B}".repeat(5_000);
-    let mixed: String = (0..60_000u32).filter_map(|i| char::from_u32((i * 7919) % 0x2FFFF)).collect();
+    let mixed: String = (0..60_000u32)
+        .filter_map(|i| char::from_u32((i * 7919) % 0x2FFFF))
+        .collect();
     let assigns = "password=password=token: ".repeat(5_000);
-    for text in [big_digits.as_str(), &headers, &marks, &mixed, &assigns, "", "\u{0301}", "@", "+", "eyJ.eyJ."] {
+    for text in [
+        big_digits.as_str(),
+        &headers,
+        &marks,
+        &mixed,
+        &assigns,
+        "",
+        "\u{0301}",
+        "@",
+        "+",
+        "eyJ.eyJ.",
+    ] {
         let t = std::time::Instant::now();
         let f = default_scan(text);
-        assert!(t.elapsed().as_secs() < 5, "too slow on hostile input: {:?}", t.elapsed());
+        assert!(
+            t.elapsed().as_secs() < 5,
+            "too slow on hostile input: {:?}",
+            t.elapsed()
+        );
         check_spans(text, &f);
     }
 }

@@ -1,11 +1,17 @@
 //! Policy documents: malformed ones report every error with its place and exact message, and a
 //! bad policy never disables protection (the valid parts still apply).
 
-use safepost::policy::{Category, FailMode, Policy, PolicyError, Severity, TicketAdapter, UploadAction};
+use safepost::policy::{
+    Category, FailMode, Policy, PolicyError, Severity, TicketAdapter, UploadAction,
+};
 use safepost::text::TextScanner;
 
 fn errors(doc: &str) -> Vec<String> {
-    Policy::from_json(doc).1.iter().map(PolicyError::to_string).collect()
+    Policy::from_json(doc)
+        .1
+        .iter()
+        .map(PolicyError::to_string)
+        .collect()
 }
 
 fn one_error(doc: &str) -> String {
@@ -20,18 +26,33 @@ fn the_shipped_default_policy_is_valid_and_complete() {
     assert!(errs.is_empty(), "{errs:?}");
     assert_eq!(p, Policy::default_policy());
     for id in safepost::text::detectors::DETECTOR_IDS {
-        assert!(p.detectors.get(*id).is_some_and(|d| d.enabled), "{id} is not on by default");
+        assert!(
+            p.detectors.get(*id).is_some_and(|d| d.enabled),
+            "{id} is not on by default"
+        );
     }
-    assert!(p.rules.iter().any(|r| r.id == "confidential_marker" && r.category == Category::Confidential));
-    assert!(p.rules.iter().any(|r| r.id == "offensive_language" && r.category == Category::Conduct));
-    assert!(p.disclosure.tags.contains(&"#employee".to_string()) && p.disclosure.tags.contains(&"#ad".to_string()));
+    assert!(p
+        .rules
+        .iter()
+        .any(|r| r.id == "confidential_marker" && r.category == Category::Confidential));
+    assert!(p
+        .rules
+        .iter()
+        .any(|r| r.id == "offensive_language" && r.category == Category::Conduct));
+    assert!(
+        p.disclosure.tags.contains(&"#employee".to_string())
+            && p.disclosure.tags.contains(&"#ad".to_string())
+    );
 }
 
 #[test]
 fn not_json_or_not_an_object() {
     let e = one_error(r#"{"version": 1,"#);
     assert!(e.starts_with("$: not valid JSON: "), "{e}");
-    assert_eq!(one_error("[1, 2]"), "$: a policy must be a JSON object, found an array");
+    assert_eq!(
+        one_error("[1, 2]"),
+        "$: a policy must be a JSON object, found an array"
+    );
 }
 
 #[test]
@@ -44,7 +65,10 @@ fn unknown_keys_and_versions() {
         one_error(r#"{"version": 2}"#),
         "version: version 2 is not supported; this SafePost reads version 1 (settings it knows still apply)"
     );
-    assert_eq!(one_error(r#"{"version": "1"}"#), "version: expected the number 1, found a string");
+    assert_eq!(
+        one_error(r#"{"version": "1"}"#),
+        "version: expected the number 1, found a string"
+    );
     assert_eq!(
         one_error(r#"{"rules": [{"id": "a", "kind": "keywords", "terms": ["x"], "colour": 1}]}"#),
         "rules[0].colour: unknown setting; expected one of: id, enabled, kind, terms, pattern, builtin, severity, category, message, link, sites, exceptions"
@@ -88,11 +112,28 @@ fn rule_errors_name_their_place() {
     // The valid rules still apply; the invalid ones are gone; the defaults stay.
     let (p, _) = Policy::from_json(doc);
     let ids: Vec<&str> = p.rules.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["confidential_marker", "offensive_language", "ok-1", "ok-2", "mixed"]);
+    assert_eq!(
+        ids,
+        [
+            "confidential_marker",
+            "offensive_language",
+            "ok-1",
+            "ok-2",
+            "mixed"
+        ]
+    );
     let ok2 = p.rules.iter().find(|r| r.id == "ok-2").unwrap();
-    assert_eq!(ok2.severity, Severity::Warn, "an invalid severity falls back to warn");
+    assert_eq!(
+        ok2.severity,
+        Severity::Warn,
+        "an invalid severity falls back to warn"
+    );
     let s = TextScanner::new(&p, None);
-    let rules: Vec<String> = s.scan("Falcon and Osprey, internal only").into_iter().map(|f| f.rule).collect();
+    let rules: Vec<String> = s
+        .scan("Falcon and Osprey, internal only")
+        .into_iter()
+        .map(|f| f.rule)
+        .collect();
     assert_eq!(rules, ["ok-1", "ok-2", "confidential_marker"]);
 }
 
@@ -132,8 +173,14 @@ fn section_errors_name_their_place() {
     assert_eq!(p.disclosure.brands, ["Acme"]);
     assert_eq!(p.uploads.action, UploadAction::Ask);
     assert!(!p.submit.allow_post_anyway);
-    assert!(p.tickets.is_none(), "an incomplete ticket setup is not used");
-    assert_eq!(p.policy_url.as_deref(), Some("https://intranet.example.com/social-media-policy"));
+    assert!(
+        p.tickets.is_none(),
+        "an incomplete ticket setup is not used"
+    );
+    assert_eq!(
+        p.policy_url.as_deref(),
+        Some("https://intranet.example.com/social-media-policy")
+    );
     assert_eq!(p.fail_mode, FailMode::Warn);
 }
 
@@ -146,7 +193,9 @@ fn tickets_accept_https_and_loopback_http() {
     let t = p.tickets.unwrap();
     assert_eq!(t.adapter, TicketAdapter::RequestTracker);
     assert_eq!(t.queue.as_deref(), Some("General"));
-    let (p, e) = Policy::from_json(r#"{"tickets": {"adapter": "email", "email_to": "it-help@example.com"}}"#);
+    let (p, e) = Policy::from_json(
+        r#"{"tickets": {"adapter": "email", "email_to": "it-help@example.com"}}"#,
+    );
     assert!(e.is_empty() && p.tickets.is_some(), "{e:?}");
     assert_eq!(
         one_error(r#"{"tickets": {"adapter": "email", "email_to": "it-help"}}"#),
@@ -165,7 +214,10 @@ fn a_document_changes_the_defaults_it_names_and_keeps_the_rest() {
     assert!(e.is_empty(), "{e:?}");
     assert!(!p.detector("email").enabled);
     assert_eq!(p.detector("phone").severity, Severity::Block);
-    assert!(p.detector("credit_card").enabled, "untouched detectors stay on");
+    assert!(
+        p.detector("credit_card").enabled,
+        "untouched detectors stay on"
+    );
     let s = TextScanner::new(&p, None);
     let f = s.scan("mail me at a.b@example.com, this shit is confidential");
     let got: Vec<(&str, Severity)> = f.iter().map(|f| (f.rule.as_str(), f.severity)).collect();

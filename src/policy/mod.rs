@@ -61,7 +61,15 @@ impl Policy {
     fn empty() -> Policy {
         let detectors = crate::text::detectors::DETECTOR_IDS
             .iter()
-            .map(|id| (id.to_string(), DetectorSetting { enabled: true, severity: Severity::Warn }))
+            .map(|id| {
+                (
+                    id.to_string(),
+                    DetectorSetting {
+                        enabled: true,
+                        severity: Severity::Warn,
+                    },
+                )
+            })
             .collect();
         Policy {
             version: 1,
@@ -75,8 +83,14 @@ impl Policy {
                 message: String::new(),
                 link: None,
             },
-            uploads: Uploads { action: UploadAction::Ask, strip_mode: StripMode::Location },
-            submit: Submit { allow_post_anyway: true, require_justification: false },
+            uploads: Uploads {
+                action: UploadAction::Ask,
+                strip_mode: StripMode::Location,
+            },
+            submit: Submit {
+                allow_post_anyway: true,
+                require_justification: false,
+            },
             tickets: None,
             support_url: None,
             policy_url: None,
@@ -117,7 +131,10 @@ impl Policy {
             let setting = self
                 .detectors
                 .entry(d.id.clone())
-                .or_insert(DetectorSetting { enabled: true, severity: Severity::Warn });
+                .or_insert(DetectorSetting {
+                    enabled: true,
+                    severity: Severity::Warn,
+                });
             if let Some(e) = d.enabled {
                 setting.enabled = e;
             }
@@ -208,7 +225,10 @@ impl Policy {
 
     /// The setting of a built-in detector (every id in `DETECTOR_IDS` has one).
     pub fn detector(&self, id: &str) -> DetectorSetting {
-        self.detectors.get(id).cloned().unwrap_or(DetectorSetting { enabled: true, severity: Severity::Warn })
+        self.detectors.get(id).cloned().unwrap_or(DetectorSetting {
+            enabled: true,
+            severity: Severity::Warn,
+        })
     }
 }
 

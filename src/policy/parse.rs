@@ -28,7 +28,17 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
 pub const DETECTOR_KEYS: &[&str] = &["enabled", "severity"];
 /// Keys of one `rules[i]` object.
 pub const RULE_KEYS: &[&str] = &[
-    "id", "enabled", "kind", "terms", "pattern", "builtin", "severity", "category", "message", "link", "sites",
+    "id",
+    "enabled",
+    "kind",
+    "terms",
+    "pattern",
+    "builtin",
+    "severity",
+    "category",
+    "message",
+    "link",
+    "sites",
     "exceptions",
 ];
 pub const EXCEPTION_KEYS: &[&str] = &["terms", "email_domains"];
@@ -114,21 +124,35 @@ struct Ctx {
 
 impl Ctx {
     fn err(&mut self, path: &str, message: impl Into<String>) {
-        self.errors.push(PolicyError { path: path.to_string(), message: message.into() });
+        self.errors.push(PolicyError {
+            path: path.to_string(),
+            message: message.into(),
+        });
     }
 
-    fn object<'a>(&mut self, path: &str, v: &'a Value, keys: &[&str]) -> Option<&'a Map<String, Value>> {
+    fn object<'a>(
+        &mut self,
+        path: &str,
+        v: &'a Value,
+        keys: &[&str],
+    ) -> Option<&'a Map<String, Value>> {
         match v {
             Value::Object(map) => {
                 for k in map.keys() {
                     if !keys.contains(&k.as_str()) {
-                        self.err(&join(path, k), format!("unknown setting; expected one of: {}", keys.join(", ")));
+                        self.err(
+                            &join(path, k),
+                            format!("unknown setting; expected one of: {}", keys.join(", ")),
+                        );
                     }
                 }
                 Some(map)
             }
             other => {
-                self.err(path, format!("expected an object, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected an object, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -138,7 +162,10 @@ impl Ctx {
         match v {
             Value::String(s) => Some(s.clone()),
             other => {
-                self.err(path, format!("expected a string, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected a string, found {}", type_name(other)),
+                );
                 None
             }
         }
@@ -148,14 +175,23 @@ impl Ctx {
         match v {
             Value::Bool(b) => Some(*b),
             other => {
-                self.err(path, format!("expected true or false, found {}", type_name(other)));
+                self.err(
+                    path,
+                    format!("expected true or false, found {}", type_name(other)),
+                );
                 None
             }
         }
     }
 
     /// A string out of a fixed list; the error lists the choices.
-    fn choice<T>(&mut self, path: &str, v: &Value, names: &[&str], parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    fn choice<T>(
+        &mut self,
+        path: &str,
+        v: &Value,
+        names: &[&str],
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Option<T> {
         let s = self.string(path, v)?;
         let parsed = parse(&s);
         if parsed.is_none() {
@@ -169,9 +205,17 @@ impl Ctx {
     }
 
     /// An array of strings; invalid items are reported and skipped, the rest kept.
-    fn strings(&mut self, path: &str, v: &Value, check: impl Fn(&str) -> Result<String, String>) -> Option<Vec<String>> {
+    fn strings(
+        &mut self,
+        path: &str,
+        v: &Value,
+        check: impl Fn(&str) -> Result<String, String>,
+    ) -> Option<Vec<String>> {
         let Value::Array(items) = v else {
-            self.err(path, format!("expected an array of strings, found {}", type_name(v)));
+            self.err(
+                path,
+                format!("expected an array of strings, found {}", type_name(v)),
+            );
             return None;
         };
         let mut out = Vec::new();
@@ -241,10 +285,15 @@ pub fn parse_value_document(v: &Value) -> (PolicyLayer, Vec<PolicyError>) {
 fn parse_value(ctx: &mut Ctx, v: &Value) -> PolicyLayer {
     let mut layer = PolicyLayer::default();
     let Value::Object(_) = v else {
-        ctx.err("$", format!("a policy must be a JSON object, found {}", type_name(v)));
+        ctx.err(
+            "$",
+            format!("a policy must be a JSON object, found {}", type_name(v)),
+        );
         return layer;
     };
-    let Some(top) = ctx.object("", v, TOP_LEVEL_KEYS) else { return layer };
+    let Some(top) = ctx.object("", v, TOP_LEVEL_KEYS) else {
+        return layer;
+    };
 
     if let Some(v) = top.get("version") {
         match v.as_u64() {
@@ -271,20 +320,29 @@ fn parse_value(ctx: &mut Ctx, v: &Value) -> PolicyLayer {
     if let Some(v) = top.get("uploads") {
         if let Some(m) = ctx.object("uploads", v, UPLOADS_KEYS) {
             if let Some(v) = m.get("action") {
-                layer.uploads_action = ctx.choice("uploads.action", v, &["ask", "strip", "block"], |s| match s {
-                    "ask" => Some(UploadAction::Ask),
-                    "strip" => Some(UploadAction::Strip),
-                    "block" => Some(UploadAction::Block),
-                    _ => None,
-                });
+                layer.uploads_action = ctx.choice(
+                    "uploads.action",
+                    v,
+                    &["ask", "strip", "block"],
+                    |s| match s {
+                        "ask" => Some(UploadAction::Ask),
+                        "strip" => Some(UploadAction::Strip),
+                        "block" => Some(UploadAction::Block),
+                        _ => None,
+                    },
+                );
             }
             if let Some(v) = m.get("strip_mode") {
-                layer.uploads_strip_mode =
-                    ctx.choice("uploads.strip_mode", v, &["location", "identifying"], |s| match s {
+                layer.uploads_strip_mode = ctx.choice(
+                    "uploads.strip_mode",
+                    v,
+                    &["location", "identifying"],
+                    |s| match s {
                         "location" => Some(StripMode::Location),
                         "identifying" => Some(StripMode::Identifying),
                         _ => None,
-                    });
+                    },
+                );
             }
         }
     }
@@ -320,30 +378,57 @@ fn parse_value(ctx: &mut Ctx, v: &Value) -> PolicyLayer {
 
 fn parse_detectors(ctx: &mut Ctx, v: &Value, layer: &mut PolicyLayer) {
     let Value::Object(map) = v else {
-        ctx.err("detectors", format!("expected an object of detector settings, found {}", type_name(v)));
+        ctx.err(
+            "detectors",
+            format!(
+                "expected an object of detector settings, found {}",
+                type_name(v)
+            ),
+        );
         return;
     };
     for (id, setting) in map {
         let path = format!("detectors.{id}");
         if !DETECTOR_IDS.contains(&id.as_str()) {
-            ctx.err(&path, format!("unknown detector; known detectors: {}", DETECTOR_IDS.join(", ")));
+            ctx.err(
+                &path,
+                format!(
+                    "unknown detector; known detectors: {}",
+                    DETECTOR_IDS.join(", ")
+                ),
+            );
             continue;
         }
-        let Some(m) = ctx.object(&path, setting, DETECTOR_KEYS) else { continue };
-        let enabled = m.get("enabled").and_then(|v| ctx.boolean(&join(&path, "enabled"), v));
-        let severity = m.get("severity").and_then(|v| ctx.severity(&join(&path, "severity"), v));
-        layer.detectors.push(DetectorLayer { id: id.clone(), enabled, severity });
+        let Some(m) = ctx.object(&path, setting, DETECTOR_KEYS) else {
+            continue;
+        };
+        let enabled = m
+            .get("enabled")
+            .and_then(|v| ctx.boolean(&join(&path, "enabled"), v));
+        let severity = m
+            .get("severity")
+            .and_then(|v| ctx.severity(&join(&path, "severity"), v));
+        layer.detectors.push(DetectorLayer {
+            id: id.clone(),
+            enabled,
+            severity,
+        });
     }
 }
 
 fn parse_rules(ctx: &mut Ctx, v: &Value, layer: &mut PolicyLayer) {
     let Value::Array(items) = v else {
-        ctx.err("rules", format!("expected an array of rules, found {}", type_name(v)));
+        ctx.err(
+            "rules",
+            format!("expected an array of rules, found {}", type_name(v)),
+        );
         return;
     };
     for (i, item) in items.iter().enumerate() {
         let path = format!("rules[{i}]");
-        let Some(m) = ctx.object(&path, item, RULE_KEYS) else { continue };
+        let Some(m) = ctx.object(&path, item, RULE_KEYS) else {
+            continue;
+        };
         let id = match m.get("id") {
             Some(v) => match ctx.string(&join(&path, "id"), v) {
                 Some(s) => match check_rule_id(&s) {
@@ -363,7 +448,10 @@ fn parse_rules(ctx: &mut Ctx, v: &Value, layer: &mut PolicyLayer) {
         if let Some(first) = layer.rules.iter().find(|r| r.id == id) {
             ctx.err(
                 &join(&path, "id"),
-                format!("duplicate id {id:?} (first used by rules[{}]); this rule is ignored", first.index),
+                format!(
+                    "duplicate id {id:?} (first used by rules[{}]); this rule is ignored",
+                    first.index
+                ),
             );
             continue;
         }
@@ -388,13 +476,21 @@ fn parse_rules(ctx: &mut Ctx, v: &Value, layer: &mut PolicyLayer) {
             rule.severity = ctx.severity(&join(&path, "severity"), v);
         }
         if let Some(v) = m.get("category") {
-            rule.category = ctx.choice(&join(&path, "category"), v, Category::NAMES, Category::parse);
+            rule.category = ctx.choice(
+                &join(&path, "category"),
+                v,
+                Category::NAMES,
+                Category::parse,
+            );
         }
         if let Some(v) = m.get("message") {
             rule.message = ctx.string(&join(&path, "message"), v).and_then(|s| {
                 let s = s.trim().to_string();
                 if s.is_empty() {
-                    ctx.err(&join(&path, "message"), "is empty; write what the user should know");
+                    ctx.err(
+                        &join(&path, "message"),
+                        "is empty; write what the user should know",
+                    );
                     None
                 } else {
                     Some(s)
@@ -415,15 +511,27 @@ fn parse_rules(ctx: &mut Ctx, v: &Value, layer: &mut PolicyLayer) {
 }
 
 fn parse_rule_kind(ctx: &mut Ctx, path: &str, m: &Map<String, Value>, rule: &mut RuleLayer) {
-    let given: Vec<&str> = ["terms", "pattern", "builtin"].into_iter().filter(|k| m.contains_key(*k)).collect();
+    let given: Vec<&str> = ["terms", "pattern", "builtin"]
+        .into_iter()
+        .filter(|k| m.contains_key(*k))
+        .collect();
     let Some(kv) = m.get("kind") else {
         if !given.is_empty() {
-            ctx.err(&join(path, "kind"), format!("missing; a rule with {} needs \"kind\": one of {}", given[0], RULE_KINDS.join(", ")));
+            ctx.err(
+                &join(path, "kind"),
+                format!(
+                    "missing; a rule with {} needs \"kind\": one of {}",
+                    given[0],
+                    RULE_KINDS.join(", ")
+                ),
+            );
             rule.kind_invalid = true;
         }
         return;
     };
-    let Some(kind) = ctx.choice(&join(path, "kind"), kv, RULE_KINDS, |s| RULE_KINDS.iter().find(|k| **k == s).copied()) else {
+    let Some(kind) = ctx.choice(&join(path, "kind"), kv, RULE_KINDS, |s| {
+        RULE_KINDS.iter().find(|k| **k == s).copied()
+    }) else {
         rule.kind_invalid = true;
         return;
     };
@@ -433,11 +541,17 @@ fn parse_rule_kind(ctx: &mut Ctx, path: &str, m: &Map<String, Value>, rule: &mut
         _ => "builtin",
     };
     for other in given.iter().filter(|k| **k != wanted) {
-        ctx.err(&join(path, other), format!("not used by a {kind} rule (it reads \"{wanted}\")"));
+        ctx.err(
+            &join(path, other),
+            format!("not used by a {kind} rule (it reads \"{wanted}\")"),
+        );
     }
     let field_path = join(path, wanted);
     let Some(v) = m.get(wanted) else {
-        ctx.err(&field_path, format!("missing; a {kind} rule needs \"{wanted}\""));
+        ctx.err(
+            &field_path,
+            format!("missing; a {kind} rule needs \"{wanted}\""),
+        );
         rule.kind_invalid = true;
         return;
     };
@@ -452,18 +566,26 @@ fn parse_rule_kind(ctx: &mut Ctx, path: &str, m: &Map<String, Value>, rule: &mut
             }
             None => None,
         },
-        "regex" => ctx.string(&field_path, v).and_then(|p| match check_pattern(&p) {
-            Ok(()) => Some(RuleKind::Regex { pattern: p }),
-            Err(msg) => {
-                ctx.err(&field_path, msg);
-                None
-            }
-        }),
+        "regex" => ctx
+            .string(&field_path, v)
+            .and_then(|p| match check_pattern(&p) {
+                Ok(()) => Some(RuleKind::Regex { pattern: p }),
+                Err(msg) => {
+                    ctx.err(&field_path, msg);
+                    None
+                }
+            }),
         _ => ctx.string(&field_path, v).and_then(|b| {
             if DETECTOR_IDS.contains(&b.as_str()) {
                 Some(RuleKind::Builtin { builtin: b })
             } else {
-                ctx.err(&field_path, format!("{b:?} is not a built-in detector; known: {}", DETECTOR_IDS.join(", ")));
+                ctx.err(
+                    &field_path,
+                    format!(
+                        "{b:?} is not a built-in detector; known: {}",
+                        DETECTOR_IDS.join(", ")
+                    ),
+                );
                 None
             }
         }),
@@ -477,16 +599,22 @@ fn parse_exceptions(ctx: &mut Ctx, path: &str, v: &Value) -> Option<Exceptions> 
     let m = ctx.object(path, v, EXCEPTION_KEYS)?;
     let mut ex = Exceptions::default();
     if let Some(v) = m.get("terms") {
-        ex.terms = ctx.strings(&join(path, "terms"), v, check_term).unwrap_or_default();
+        ex.terms = ctx
+            .strings(&join(path, "terms"), v, check_term)
+            .unwrap_or_default();
     }
     if let Some(v) = m.get("email_domains") {
-        ex.email_domains = ctx.strings(&join(path, "email_domains"), v, check_host).unwrap_or_default();
+        ex.email_domains = ctx
+            .strings(&join(path, "email_domains"), v, check_host)
+            .unwrap_or_default();
     }
     Some(ex)
 }
 
 fn parse_disclosure(ctx: &mut Ctx, v: &Value, d: &mut DisclosureLayer) {
-    let Some(m) = ctx.object("disclosure", v, DISCLOSURE_KEYS) else { return };
+    let Some(m) = ctx.object("disclosure", v, DISCLOSURE_KEYS) else {
+        return;
+    };
     if let Some(v) = m.get("brands") {
         d.brands = ctx.strings("disclosure.brands", v, check_term);
     }
@@ -507,13 +635,23 @@ fn parse_disclosure(ctx: &mut Ctx, v: &Value, d: &mut DisclosureLayer) {
 fn parse_tickets(ctx: &mut Ctx, v: &Value) -> Option<Tickets> {
     let m = ctx.object("tickets", v, TICKETS_KEYS)?;
     let adapter = match m.get("adapter") {
-        Some(v) => ctx.choice("tickets.adapter", v, TicketAdapter::NAMES, TicketAdapter::parse),
+        Some(v) => ctx.choice(
+            "tickets.adapter",
+            v,
+            TicketAdapter::NAMES,
+            TicketAdapter::parse,
+        ),
         None => {
-            ctx.err("tickets.adapter", format!("missing; one of: {}", TicketAdapter::NAMES.join(", ")));
+            ctx.err(
+                "tickets.adapter",
+                format!("missing; one of: {}", TicketAdapter::NAMES.join(", ")),
+            );
             None
         }
     };
-    let endpoint = m.get("endpoint").and_then(|v| ctx.url("tickets.endpoint", v, true));
+    let endpoint = m
+        .get("endpoint")
+        .and_then(|v| ctx.url("tickets.endpoint", v, true));
     let mut text = |key: &str| -> Option<String> {
         let v = m.get(key)?;
         let s = ctx.string(&format!("tickets.{key}"), v)?;
@@ -538,7 +676,10 @@ fn parse_tickets(ctx: &mut Ctx, v: &Value) -> Option<Tickets> {
     };
     if let Some(to) = &t.email_to {
         if check_email(to).is_err() {
-            ctx.err("tickets.email_to", format!("{to:?} is not an e-mail address"));
+            ctx.err(
+                "tickets.email_to",
+                format!("{to:?} is not an e-mail address"),
+            );
         }
     }
     // What each adapter cannot work without.
@@ -549,7 +690,10 @@ fn parse_tickets(ctx: &mut Ctx, v: &Value) -> Option<Tickets> {
             ("service_desk_id", t.service_desk_id.is_some()),
             ("request_type_id", t.request_type_id.is_some()),
         ],
-        TicketAdapter::RequestTracker => &[("endpoint", t.endpoint.is_some()), ("queue", t.queue.is_some())],
+        TicketAdapter::RequestTracker => &[
+            ("endpoint", t.endpoint.is_some()),
+            ("queue", t.queue.is_some()),
+        ],
         _ => &[("endpoint", t.endpoint.is_some())],
     };
     let mut complete = true;
@@ -557,7 +701,10 @@ fn parse_tickets(ctx: &mut Ctx, v: &Value) -> Option<Tickets> {
         if !ok {
             complete = false;
             if !m.contains_key(*key) {
-                ctx.err(&format!("tickets.{key}"), format!("missing; the {} adapter needs it", adapter_name(t.adapter)));
+                ctx.err(
+                    &format!("tickets.{key}"),
+                    format!("missing; the {} adapter needs it", adapter_name(t.adapter)),
+                );
             }
         }
     }
@@ -581,7 +728,10 @@ fn check_rule_id(s: &str) -> Result<(), String> {
     if s.is_empty() || s.len() > 64 {
         return Err("must be 1 to 64 characters".into());
     }
-    if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    {
         return Err(format!("{s:?} may use only letters, digits, - _ ."));
     }
     Ok(())
@@ -605,7 +755,10 @@ pub fn check_pattern(p: &str) -> Result<(), String> {
     }
     let hir = crate::text::matcher::parse_pattern(p).map_err(|e| describe_regex_error(p, &e))?;
     if hir.properties().minimum_len() == Some(0) {
-        return Err("can match empty text, which would flag every post; require at least one character".into());
+        return Err(
+            "can match empty text, which would flag every post; require at least one character"
+                .into(),
+        );
     }
     Ok(())
 }
@@ -639,13 +792,19 @@ fn check_host(s: &str) -> Result<String, String> {
     if labels_ok {
         Ok(h)
     } else {
-        Err(format!("{s:?} is not a host name; write only the host, such as linkedin.com"))
+        Err(format!(
+            "{s:?} is not a host name; write only the host, such as linkedin.com"
+        ))
     }
 }
 
 fn check_email(s: &str) -> Result<(), ()> {
     let (local, domain) = s.rsplit_once('@').ok_or(())?;
-    if local.is_empty() || local.contains(char::is_whitespace) || check_host(domain).is_err() || !domain.contains('.') {
+    if local.is_empty()
+        || local.contains(char::is_whitespace)
+        || check_host(domain).is_err()
+        || !domain.contains('.')
+    {
         return Err(());
     }
     Ok(())
@@ -654,9 +813,12 @@ fn check_email(s: &str) -> Result<(), ()> {
 /// `https://host/...` (or `http://` when allowed); with `https_only`, plain http only on loopback.
 fn check_url(s: &str, https_only: bool) -> Result<(), String> {
     if s.starts_with("mailto:") && !https_only {
-        return check_email(&s["mailto:".len()..]).map_err(|_| format!("{s:?} is not a valid mailto: link"));
+        return check_email(&s["mailto:".len()..])
+            .map_err(|_| format!("{s:?} is not a valid mailto: link"));
     }
-    let (scheme, rest) = s.split_once("://").ok_or_else(|| format!("{s:?} is not an absolute URL (https://...)"))?;
+    let (scheme, rest) = s
+        .split_once("://")
+        .ok_or_else(|| format!("{s:?} is not an absolute URL (https://...)"))?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if let Some(v6) = host_port.strip_prefix('[') {
@@ -671,7 +833,9 @@ fn check_url(s: &str, https_only: bool) -> Result<(), String> {
     match scheme {
         "https" => Ok(()),
         "http" if !https_only || loopback => Ok(()),
-        "http" => Err(format!("{s:?} must use https (plain http is allowed only on localhost for tests)")),
+        "http" => Err(format!(
+            "{s:?} must use https (plain http is allowed only on localhost for tests)"
+        )),
         other => Err(format!("{s:?}: scheme {other:?} is not allowed; use https")),
     }
 }

@@ -64,8 +64,14 @@ pub enum Category {
 }
 
 impl Category {
-    pub const NAMES: &'static [&'static str] =
-        &["personal_data", "credential", "location", "confidential", "conduct", "disclosure"];
+    pub const NAMES: &'static [&'static str] = &[
+        "personal_data",
+        "credential",
+        "location",
+        "confidential",
+        "conduct",
+        "disclosure",
+    ];
 
     pub fn parse(s: &str) -> Option<Category> {
         match s {
@@ -155,7 +161,10 @@ impl Rule {
 pub fn host_matches(host: &str, site: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let site = site.trim_end_matches('.');
-    host == site || (host.len() > site.len() && host.ends_with(site) && host.as_bytes()[host.len() - site.len() - 1] == b'.')
+    host == site
+        || (host.len() > site.len()
+            && host.ends_with(site)
+            && host.as_bytes()[host.len() - site.len() - 1] == b'.')
 }
 
 /// The rule that asks for a disclosure tag when a post names the employer's brands.
@@ -212,8 +221,14 @@ pub enum TicketAdapter {
 }
 
 impl TicketAdapter {
-    pub const NAMES: &'static [&'static str] =
-        &["servicenow", "jira_service_management", "zendesk", "request_tracker", "webhook", "email"];
+    pub const NAMES: &'static [&'static str] = &[
+        "servicenow",
+        "jira_service_management",
+        "zendesk",
+        "request_tracker",
+        "webhook",
+        "email",
+    ];
 
     pub fn parse(s: &str) -> Option<TicketAdapter> {
         match s {

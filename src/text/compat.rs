@@ -26,7 +26,11 @@ pub fn fold(c: char) -> Option<Folded> {
             return Some(Folded::Char(char::from(first + (cp - start) as u8)));
         }
     }
-    MULTI.binary_search_by_key(&cp, |&(k, _)| k).ok().and_then(|i| MULTI.get(i)).map(|&(_, s)| Folded::Str(s))
+    MULTI
+        .binary_search_by_key(&cp, |&(k, _)| k)
+        .ok()
+        .and_then(|i| MULTI.get(i))
+        .map(|&(_, s)| Folded::Str(s))
 }
 
 /// The base letter of an accented Latin letter (`é` → `e`, `Ł` → `L`).

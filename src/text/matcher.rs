@@ -21,13 +21,22 @@ const SET_SIZE_LIMIT: usize = 16 << 20;
 const SET_DFA_CACHE: usize = 8 << 20;
 
 /// Parses a company pattern as the scanner compiles it: case-insensitive unless it says `(?-i)`.
+/// (The error is large, but it is built once per bad pattern in a policy, never per scan.)
+#[allow(clippy::result_large_err)]
 pub fn parse_pattern(pattern: &str) -> Result<Hir, regex_syntax::Error> {
-    regex_syntax::ParserBuilder::new().case_insensitive(true).build().parse(pattern)
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(pattern)
 }
 
 /// The exact matcher of a company pattern.
 pub fn compile_exact(pattern: &str) -> Option<Regex> {
-    RegexBuilder::new(pattern).case_insensitive(true).size_limit(REGEX_SIZE_LIMIT).build().ok()
+    RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .ok()
 }
 
 /// A company pattern ready to search: fast where it can be, exact always.
@@ -49,7 +58,10 @@ impl RulePattern {
         let exact = compile_exact(pattern)?;
         let hir = parse_pattern(pattern).ok()?;
         let relaxed = if hir.properties().look_set().contains_word_unicode() {
-            RegexBuilder::new(&strip_unicode_boundaries(&hir).to_string()).size_limit(REGEX_SIZE_LIMIT).build().ok()
+            RegexBuilder::new(&strip_unicode_boundaries(&hir).to_string())
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .ok()
         } else {
             None
         };
@@ -59,7 +71,12 @@ impl RulePattern {
     /// Non-overlapping matches (byte spans) of the exact pattern in `text`.
     pub fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
         let Some(relaxed) = &self.relaxed else {
-            return self.exact.find_iter(text).filter(|m| m.end() > m.start()).map(|m| (m.start(), m.end())).collect();
+            return self
+                .exact
+                .find_iter(text)
+                .filter(|m| m.end() > m.start())
+                .map(|m| (m.start(), m.end()))
+                .collect();
         };
         let mut out: Vec<(usize, usize)> = Vec::new();
         for cand in relaxed.find_iter(text) {
@@ -68,7 +85,9 @@ impl RulePattern {
             while !text.is_char_boundary(to) {
                 to += 1;
             }
-            let Some(window) = text.get(..to) else { continue };
+            let Some(window) = text.get(..to) else {
+                continue;
+            };
             if from > window.len() {
                 continue;
             }
@@ -90,15 +109,14 @@ pub fn relaxed(pattern: &str) -> Option<String> {
 
 fn strip_unicode_boundaries(h: &Hir) -> Hir {
     match h.kind() {
-        HirKind::Look(look) => match look {
+        HirKind::Look(
             Look::WordUnicode
             | Look::WordUnicodeNegate
             | Look::WordStartUnicode
             | Look::WordEndUnicode
             | Look::WordStartHalfUnicode
-            | Look::WordEndHalfUnicode => Hir::empty(),
-            _ => h.clone(),
-        },
+            | Look::WordEndHalfUnicode,
+        ) => Hir::empty(),
         HirKind::Repetition(r) => Hir::repetition(hir::Repetition {
             min: r.min,
             max: r.max,
@@ -111,7 +129,9 @@ fn strip_unicode_boundaries(h: &Hir) -> Hir {
             sub: Box::new(strip_unicode_boundaries(&c.sub)),
         }),
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(strip_unicode_boundaries).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(strip_unicode_boundaries).collect()),
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.iter().map(strip_unicode_boundaries).collect())
+        }
         _ => h.clone(),
     }
 }
@@ -123,7 +143,8 @@ const MIN_TRIGGER_LEN: usize = 3;
 /// pattern is case-insensitive), or `None` when no such set of useful strings is known.
 pub fn required_literals(hir: &Hir) -> Option<Vec<String>> {
     let lits = required(hir)?;
-    let ok = !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| l.len() >= MIN_TRIGGER_LEN);
+    let ok =
+        !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| l.len() >= MIN_TRIGGER_LEN);
     ok.then_some(lits)
 }
 
@@ -145,12 +166,15 @@ fn single_char(h: &Hir) -> Option<char> {
                 .filter_map(char::from_u32)
                 .filter(|&c| c != '\u{212A}' && c != '\u{017F}');
             let first = chars.next()?.to_ascii_lowercase();
-            chars.all(|c| c.to_ascii_lowercase() == first).then_some(first)
+            chars
+                .all(|c| c.to_ascii_lowercase() == first)
+                .then_some(first)
         }
         HirKind::Class(hir::Class::Bytes(cls)) => {
             let mut bytes = cls.ranges().iter().flat_map(|r| r.start()..=r.end());
             let first = bytes.next()?.to_ascii_lowercase();
-            (first.is_ascii() && bytes.all(|b| b.to_ascii_lowercase() == first)).then_some(char::from(first))
+            (first.is_ascii() && bytes.all(|b| b.to_ascii_lowercase() == first))
+                .then_some(char::from(first))
         }
         _ => None,
     }
@@ -233,7 +257,10 @@ impl PatternSet {
                 .build()
                 .ok()
         };
-        PatternSet { set, count: patterns.len() }
+        PatternSet {
+            set,
+            count: patterns.len(),
+        }
     }
 
     /// Indices of the patterns that match in `text`. Without a set (it was too big to build)
@@ -288,7 +315,9 @@ impl<T: Copy> KeywordSet<T> {
     pub fn find(&self, text: &str, mut f: impl FnMut(T, usize, usize)) {
         let Some(ac) = &self.ac else { return };
         for m in ac.find_overlapping_iter(text) {
-            let Some(&(target, first, last)) = self.targets.get(m.pattern().as_usize()) else { continue };
+            let Some(&(target, first, last)) = self.targets.get(m.pattern().as_usize()) else {
+                continue;
+            };
             if first && text[..m.start()].chars().next_back().is_some_and(is_word) {
                 continue;
             }
@@ -339,11 +368,26 @@ mod tests {
     #[test]
     fn required_literals_of_company_patterns() {
         assert_eq!(lits(r"\bMZAOS-[0-9]{3,5}\b").unwrap(), ["mzaos-"]);
-        assert_eq!(lits(r"\b[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?\.corp\.kua\.(?:com|net|io)\b").unwrap(), [".corp.kua."]);
-        assert_eq!(lits(r"\b(?:prod|staging|qa)-quarry-[0-9]{2,3}\b").unwrap(), ["-quarry-"]);
-        assert_eq!(lits(r"\bconfidential\s+(?:use\s+)?notice\b").unwrap(), ["confidential"]);
-        assert_eq!(lits(r"(?-i)Project (?:Falcon|Osprey)").unwrap(), ["project "]);
-        assert_eq!(lits(r"(?:Falcon|Osprey)-[0-9]+").unwrap(), ["falcon", "osprey"]);
+        assert_eq!(
+            lits(r"\b[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?\.corp\.kua\.(?:com|net|io)\b").unwrap(),
+            [".corp.kua."]
+        );
+        assert_eq!(
+            lits(r"\b(?:prod|staging|qa)-quarry-[0-9]{2,3}\b").unwrap(),
+            ["-quarry-"]
+        );
+        assert_eq!(
+            lits(r"\bconfidential\s+(?:use\s+)?notice\b").unwrap(),
+            ["confidential"]
+        );
+        assert_eq!(
+            lits(r"(?-i)Project (?:Falcon|Osprey)").unwrap(),
+            ["project "]
+        );
+        assert_eq!(
+            lits(r"(?:Falcon|Osprey)-[0-9]+").unwrap(),
+            ["falcon", "osprey"]
+        );
         assert_eq!(lits(r"\bE[0-9]{7}\b"), None, "one letter is no trigger");
         assert_eq!(lits(r"(?:foo)?ba"), None, "too short");
         assert_eq!(lits(r"(?:foo)?bar").unwrap(), ["bar"]);
@@ -358,9 +402,15 @@ mod tests {
 
     #[test]
     fn keywords_respect_boundaries_and_overlaps() {
-        let ks = KeywordSet::new(vec![("ion".to_string(), 0, true), ("ionar".to_string(), 1, true), ("東京".to_string(), 2, true)]);
+        let ks = KeywordSet::new(vec![
+            ("ion".to_string(), 0, true),
+            ("ionar".to_string(), 1, true),
+            ("東京".to_string(), 2, true),
+        ]);
         let mut got = Vec::new();
-        ks.find("ionar ion lion 本社は東京です", |t, s, e| got.push((t, s, e)));
+        ks.find("ionar ion lion 本社は東京です", |t, s, e| {
+            got.push((t, s, e))
+        });
         assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [1, 0, 2]);
     }
 }

@@ -119,21 +119,36 @@ impl TextScanner {
         // Regex rules without a usable required literal: they share one set (relaxed patterns).
         let mut patterns = Vec::new();
         let mut set_targets = Vec::new();
-        for rule in policy.rules.iter().filter(|r| r.enabled && r.applies_to(site)) {
+        for rule in policy
+            .rules
+            .iter()
+            .filter(|r| r.enabled && r.applies_to(site))
+        {
             let idx = rules.len();
             match &rule.kind {
                 RuleKind::Keywords { terms } => {
-                    kw_terms.extend(terms.iter().map(|t| (fold_term(t), KeywordTarget::Rule(idx), true)));
+                    kw_terms.extend(
+                        terms
+                            .iter()
+                            .map(|t| (fold_term(t), KeywordTarget::Rule(idx), true)),
+                    );
                 }
                 RuleKind::Regex { pattern } => {
                     // An invalid pattern was reported by policy validation; it never panics a scan.
-                    let Ok(hir) = matcher::parse_pattern(pattern) else { continue };
+                    let Ok(hir) = matcher::parse_pattern(pattern) else {
+                        continue;
+                    };
                     match matcher::required_literals(&hir) {
                         Some(lits) => {
-                            kw_terms.extend(lits.iter().map(|l| (fold_term(l), KeywordTarget::Trigger(idx), false)));
+                            kw_terms.extend(
+                                lits.iter()
+                                    .map(|l| (fold_term(l), KeywordTarget::Trigger(idx), false)),
+                            );
                         }
                         None => {
-                            let Some(relaxed) = matcher::relaxed(pattern) else { continue };
+                            let Some(relaxed) = matcher::relaxed(pattern) else {
+                                continue;
+                            };
                             patterns.push(relaxed);
                             set_targets.push(SetTarget::Rule(idx));
                         }
@@ -144,16 +159,33 @@ impl TextScanner {
                     None => continue,
                 },
             }
-            kw_terms.extend(rule.exceptions.terms.iter().map(|t| (fold_term(t), KeywordTarget::Exception(idx), true)));
-            rules.push(CompiledRule { rule: rule.clone(), exact: std::sync::OnceLock::new() });
+            kw_terms.extend(
+                rule.exceptions
+                    .terms
+                    .iter()
+                    .map(|t| (fold_term(t), KeywordTarget::Exception(idx), true)),
+            );
+            rules.push(CompiledRule {
+                rule: rule.clone(),
+                exact: std::sync::OnceLock::new(),
+            });
         }
         kw_terms.retain(|(t, _, _)| !t.is_empty());
 
-        let disclosure = (!policy.disclosure.brands.is_empty() && !policy.disclosure.tags.is_empty())
-            .then(|| policy.disclosure.clone());
+        let disclosure = (!policy.disclosure.brands.is_empty()
+            && !policy.disclosure.tags.is_empty())
+        .then(|| policy.disclosure.clone());
         if let Some(d) = &disclosure {
-            kw_terms.extend(d.brands.iter().map(|b| (fold_term(b), KeywordTarget::Brand, true)));
-            kw_terms.extend(d.tags.iter().map(|t| (fold_term(t), KeywordTarget::Tag, true)));
+            kw_terms.extend(
+                d.brands
+                    .iter()
+                    .map(|b| (fold_term(b), KeywordTarget::Brand, true)),
+            );
+            kw_terms.extend(
+                d.tags
+                    .iter()
+                    .map(|t| (fold_term(t), KeywordTarget::Tag, true)),
+            );
         }
 
         // The built-in detectors are a fixed number of searches that their literal prefixes or
@@ -195,7 +227,12 @@ impl TextScanner {
                 let (ms, me) = kv.span_in_source(s, e);
                 let (os, oe) = view.original_span(ms, me);
                 match target {
-                    KeywordTarget::Rule(r) => raws.push(Raw { start: os, end: oe, source: Source::Rule(r), test_data: false }),
+                    KeywordTarget::Rule(r) => raws.push(Raw {
+                        start: os,
+                        end: oe,
+                        source: Source::Rule(r),
+                        test_data: false,
+                    }),
                     KeywordTarget::Exception(r) => exceptions.push((r, os, oe)),
                     KeywordTarget::Brand => brands.push((os, oe)),
                     KeywordTarget::Tag => has_tag = true,
@@ -208,12 +245,21 @@ impl TextScanner {
         let windows = detectors::Windows::new(&view.text);
         triggered.sort_unstable();
         triggered.dedup();
-        let set_hits = self.set.matches(&view.text).into_iter().filter_map(|i| match self.set_targets.get(i) {
-            Some(&SetTarget::Rule(r)) => Some(r),
-            _ => None,
+        let set_hits = self.set.matches(&view.text).into_iter().filter_map(|i| {
+            match self.set_targets.get(i) {
+                Some(&SetTarget::Rule(r)) => Some(r),
+                _ => None,
+            }
         });
-        let regex_rules: Vec<SetTarget> = triggered.into_iter().chain(set_hits).map(SetTarget::Rule).collect();
-        let detector_runs = self.detector_targets.iter().filter_map(|&i| self.set_targets.get(i).copied());
+        let regex_rules: Vec<SetTarget> = triggered
+            .into_iter()
+            .chain(set_hits)
+            .map(SetTarget::Rule)
+            .collect();
+        let detector_runs = self
+            .detector_targets
+            .iter()
+            .filter_map(|&i| self.set_targets.get(i).copied());
         for target in regex_rules.into_iter().chain(detector_runs) {
             match Some(&target) {
                 Some(&SetTarget::Detector(d)) => {
@@ -222,10 +268,20 @@ impl TextScanner {
                         let mut claimed = false;
                         for &r in &self.builtin_rules[d] {
                             claimed = true;
-                            raws.push(Raw { start: os, end: oe, source: Source::Rule(r), test_data: hit.test_data });
+                            raws.push(Raw {
+                                start: os,
+                                end: oe,
+                                source: Source::Rule(r),
+                                test_data: hit.test_data,
+                            });
                         }
                         if !claimed && self.detector_severity[d].is_some() {
-                            detector_raws.push(Raw { start: os, end: oe, source: Source::Detector(d), test_data: hit.test_data });
+                            detector_raws.push(Raw {
+                                start: os,
+                                end: oe,
+                                source: Source::Detector(d),
+                                test_data: hit.test_data,
+                            });
                         }
                     }
                 }
@@ -233,7 +289,12 @@ impl TextScanner {
                     if let Some(re) = self.rules.get(r).and_then(CompiledRule::pattern) {
                         for (ms, me) in re.find_all(&view.text) {
                             let (os, oe) = view.original_span(ms, me);
-                            raws.push(Raw { start: os, end: oe, source: Source::Rule(r), test_data: false });
+                            raws.push(Raw {
+                                start: os,
+                                end: oe,
+                                source: Source::Rule(r),
+                                test_data: false,
+                            });
                         }
                     }
                 }
@@ -244,7 +305,15 @@ impl TextScanner {
 
         // Overlapping built-in findings: the detector listed first wins (a key block holds
         // base64 that looks like other things; a map link holds coordinates).
-        detector_raws.sort_by_key(|r| (match r.source { Source::Detector(d) => d, _ => usize::MAX }, r.start));
+        detector_raws.sort_by_key(|r| {
+            (
+                match r.source {
+                    Source::Detector(d) => d,
+                    _ => usize::MAX,
+                },
+                r.start,
+            )
+        });
         let mut kept: Vec<Raw> = Vec::new();
         for r in detector_raws {
             if !kept.iter().any(|k| k.start < r.end && r.start < k.end) {
@@ -262,20 +331,38 @@ impl TextScanner {
         if let (Some(d), Some(&(s, e))) = (&self.disclosure, brands.first()) {
             if !has_tag {
                 let _ = d;
-                raws.push(Raw { start: s, end: e, source: Source::Disclosure, test_data: false });
+                raws.push(Raw {
+                    start: s,
+                    end: e,
+                    source: Source::Disclosure,
+                    test_data: false,
+                });
             }
         }
 
         raws.sort_by_key(|r| (r.start, r.end));
-        raws.dedup_by(|a, b| a.start == b.start && a.end == b.end && same_source(a.source, b.source));
+        raws.dedup_by(|a, b| {
+            a.start == b.start && a.end == b.end && same_source(a.source, b.source)
+        });
         self.findings(text, raws)
     }
 
-    fn excepted(&self, rule: usize, r: &Raw, text: &str, exceptions: &[(usize, usize, usize)]) -> bool {
-        if exceptions.iter().any(|&(i, s, e)| i == rule && s <= r.start && r.end <= e) {
+    fn excepted(
+        &self,
+        rule: usize,
+        r: &Raw,
+        text: &str,
+        exceptions: &[(usize, usize, usize)],
+    ) -> bool {
+        if exceptions
+            .iter()
+            .any(|&(i, s, e)| i == rule && s <= r.start && r.end <= e)
+        {
             return true;
         }
-        let Some(c) = self.rules.get(rule) else { return false };
+        let Some(c) = self.rules.get(rule) else {
+            return false;
+        };
         let domains = &c.rule.exceptions.email_domains;
         if domains.is_empty() {
             return false;
@@ -284,7 +371,9 @@ impl TextScanner {
         match matched.rsplit_once('@') {
             Some((_, domain)) => {
                 let domain = domain.to_ascii_lowercase();
-                domains.iter().any(|d| crate::policy::host_matches(&domain, d))
+                domains
+                    .iter()
+                    .any(|d| crate::policy::host_matches(&domain, d))
             }
             None => false,
         }
@@ -295,7 +384,13 @@ impl TextScanner {
         positions.sort_unstable();
         positions.dedup();
         let utf16 = utf16_offsets(text, &positions);
-        let at = |b: usize| positions.binary_search(&b).ok().and_then(|i| utf16.get(i).copied()).unwrap_or(0);
+        let at = |b: usize| {
+            positions
+                .binary_search(&b)
+                .ok()
+                .and_then(|i| utf16.get(i).copied())
+                .unwrap_or(0)
+        };
         raws.into_iter()
             .filter_map(|r| {
                 let original = text.get(r.start..r.end)?;
@@ -304,30 +399,59 @@ impl TextScanner {
                         let det = detectors::all().get(d)?;
                         let sev = self.detector_severity.get(d).copied().flatten()?;
                         let (sev, msg) = if r.test_data {
-                            (sev.lowered(), format!("{} (a well-known test value)", det.message))
+                            (
+                                sev.lowered(),
+                                format!("{} (a well-known test value)", det.message),
+                            )
                         } else {
                             (sev, det.message.to_string())
                         };
-                        (det.id.to_string(), det.category, sev, msg, None, redact::preview(det.redaction, original))
+                        (
+                            det.id.to_string(),
+                            det.category,
+                            sev,
+                            msg,
+                            None,
+                            redact::preview(det.redaction, original),
+                        )
                     }
                     Source::Rule(i) => {
                         let c = self.rules.get(i)?;
                         let rule = &c.rule;
                         let (sev, preview) = match &rule.kind {
                             RuleKind::Builtin { builtin } => {
-                                let style = detectors::get(builtin).map_or(Redaction::Secret, |d| d.redaction);
-                                let sev = if r.test_data { rule.severity.lowered() } else { rule.severity };
+                                let style = detectors::get(builtin)
+                                    .map_or(Redaction::Secret, |d| d.redaction);
+                                let sev = if r.test_data {
+                                    rule.severity.lowered()
+                                } else {
+                                    rule.severity
+                                };
                                 (sev, redact::preview(style, original))
                             }
                             RuleKind::Keywords { .. } => (rule.severity, redact::plain(original)),
                             RuleKind::Regex { .. } => (rule.severity, redact::partial(original)),
                         };
-                        (rule.id.clone(), rule.category, sev, rule.message.clone(), rule.link.clone(), preview)
+                        (
+                            rule.id.clone(),
+                            rule.category,
+                            sev,
+                            rule.message.clone(),
+                            rule.link.clone(),
+                            preview,
+                        )
                     }
                     Source::Disclosure => {
                         let d = self.disclosure.as_ref()?;
                         let message = format!("{} Add one of: {}.", d.message, d.tags.join(", "));
-                        ("disclosure".to_string(), Category::Disclosure, d.severity, message, d.link.clone(), redact::plain(original))
+                        (
+                            "disclosure".to_string(),
+                            Category::Disclosure,
+                            d.severity,
+                            message,
+                            d.link.clone(),
+                            redact::plain(original),
+                        )
                     }
                 };
                 Some(Finding {
@@ -365,7 +489,10 @@ fn utf16_offsets(text: &str, positions: &[usize]) -> Vec<usize> {
     for &p in positions {
         let p = p.min(bytes.len());
         if p > at {
-            units += bytes[at..p].iter().map(|&b| ((b & 0xC0) != 0x80) as usize + (b >= 0xF0) as usize).sum::<usize>();
+            units += bytes[at..p]
+                .iter()
+                .map(|&b| ((b & 0xC0) != 0x80) as usize + (b >= 0xF0) as usize)
+                .sum::<usize>();
             at = p;
         }
         out.push(units);

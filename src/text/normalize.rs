@@ -42,7 +42,10 @@ struct Builder {
 
 impl Builder {
     fn with_capacity(n: usize) -> Builder {
-        Builder { out: Vec::with_capacity(n), pieces: Vec::new() }
+        Builder {
+            out: Vec::with_capacity(n),
+            pieces: Vec::new(),
+        }
     }
 
     /// Copies `bytes` (source offset `src`) verbatim, extending the previous identity piece
@@ -62,7 +65,12 @@ impl Builder {
                 return;
             }
         }
-        self.pieces.push(Piece { view: view as u32, src: src as u32, src_len: bytes.len() as u32, identity: true });
+        self.pieces.push(Piece {
+            view: view as u32,
+            src: src as u32,
+            src_len: bytes.len() as u32,
+            identity: true,
+        });
     }
 
     /// Copies ASCII `bytes` lowercased: same length, so still an identity piece.
@@ -81,13 +89,23 @@ impl Builder {
         }
         let view = self.out.len();
         self.out.extend_from_slice(replacement.as_bytes());
-        self.pieces.push(Piece { view: view as u32, src: src as u32, src_len: src_len as u32, identity: false });
+        self.pieces.push(Piece {
+            view: view as u32,
+            src: src as u32,
+            src_len: src_len as u32,
+            identity: false,
+        });
     }
 
     fn finish(self) -> View {
         // Only whole UTF-8 sequences are ever written, so this cannot fail; stay total anyway.
-        let text = String::from_utf8(self.out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        View { text, pieces: self.pieces, identity: false }
+        let text = String::from_utf8(self.out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        View {
+            text,
+            pieces: self.pieces,
+            identity: false,
+        }
     }
 }
 
@@ -105,17 +123,26 @@ impl View {
     /// Compatibility forms folded, invisible characters removed; case kept.
     pub fn matching(original: &str) -> View {
         if original.is_ascii() {
-            return View { text: original.to_string(), pieces: Vec::new(), identity: true };
+            return View {
+                text: original.to_string(),
+                pieces: Vec::new(),
+                identity: true,
+            };
         }
         let bytes = original.as_bytes();
         let mut b = Builder::with_capacity(original.len());
         let mut buf = [0u8; 4];
         let mut i = 0;
         while i < bytes.len() {
-            let run_end = bytes[i..].iter().position(|&x| x >= 0x80).map_or(bytes.len(), |p| i + p);
+            let run_end = bytes[i..]
+                .iter()
+                .position(|&x| x >= 0x80)
+                .map_or(bytes.len(), |p| i + p);
             b.copy(&bytes[i..run_end], i);
             i = run_end;
-            let Some(c) = original[i..].chars().next() else { break };
+            let Some(c) = original[i..].chars().next() else {
+                break;
+            };
             let len = c.len_utf8();
             if is_invisible(c) {
                 // dropped
@@ -151,7 +178,10 @@ impl View {
                         break;
                     }
                     if y.is_ascii_whitespace() {
-                        let single = y == b' ' && bytes.get(j + 1).is_some_and(|n| !n.is_ascii_whitespace() && *n < 0x80);
+                        let single = y == b' '
+                            && bytes
+                                .get(j + 1)
+                                .is_some_and(|n| !n.is_ascii_whitespace() && *n < 0x80);
                         if !single {
                             break;
                         }
@@ -173,7 +203,9 @@ impl View {
                     continue;
                 }
             }
-            let Some(c) = src[i..].chars().next() else { break };
+            let Some(c) = src[i..].chars().next() else {
+                break;
+            };
             if c.is_whitespace() {
                 let mut j = i;
                 while let Some(n) = src[j..].chars().next().filter(|n| n.is_whitespace()) {
@@ -189,7 +221,11 @@ impl View {
             }
             // A letter and the combining marks after it are one piece: accents fold away.
             let mut len = c.len_utf8();
-            while let Some(m) = src[i + len..].chars().next().filter(|&m| is_combining_mark(m)) {
+            while let Some(m) = src[i + len..]
+                .chars()
+                .next()
+                .filter(|&m| is_combining_mark(m))
+            {
                 len += m.len_utf8();
             }
             buf.clear();
@@ -280,7 +316,10 @@ mod tests {
     #[test]
     fn compatibility_forms_fold() {
         // Full-width, mathematical bold, ligature.
-        assert_eq!(View::matching("ＣＯＮＦＩＤＥＮＴＩＡＬ").text, "CONFIDENTIAL");
+        assert_eq!(
+            View::matching("ＣＯＮＦＩＤＥＮＴＩＡＬ").text,
+            "CONFIDENTIAL"
+        );
         assert_eq!(View::matching("\u{1D41C}\u{1D428}\u{1D427}").text, "con");
         assert_eq!(View::matching("\u{FB01}le").text, "file");
         let s = "Ｓｅｃｒｅｔ plan";
@@ -303,7 +342,10 @@ mod tests {
         let s = "Under\n\t NDA";
         let (a, b) = spans_of(s, "under nda").unwrap();
         assert_eq!((a, b), (0, s.len()));
-        assert_eq!(fold_term("  Do\u{00A0}Not  Distribute "), "do not distribute");
+        assert_eq!(
+            fold_term("  Do\u{00A0}Not  Distribute "),
+            "do not distribute"
+        );
         assert_eq!(fold_term("\u{200B}"), "");
     }
 }

@@ -70,7 +70,11 @@ fn keep_digits(s: &str, head: usize, tail: usize) -> String {
 /// Hides every letter and digit except the last four (and an IBAN's country code).
 fn tail4(s: &str) -> String {
     let total = s.chars().filter(|c| c.is_ascii_alphanumeric()).count();
-    let lead_letters = s.chars().take_while(|c| c.is_ascii_uppercase()).count().min(2);
+    let lead_letters = s
+        .chars()
+        .take_while(|c| c.is_ascii_uppercase())
+        .count()
+        .min(2);
     let mut seen = 0;
     s.chars()
         .map(|c| {
@@ -153,21 +157,50 @@ mod tests {
 
     #[test]
     fn previews_hide_the_middle() {
-        assert_eq!(preview(Redaction::Card, "4111 1111 1111 1111"), "4111 •••• •••• 1111");
-        assert_eq!(preview(Redaction::Card, "371449635398431"), "3714•••••••8431");
+        assert_eq!(
+            preview(Redaction::Card, "4111 1111 1111 1111"),
+            "4111 •••• •••• 1111"
+        );
+        assert_eq!(
+            preview(Redaction::Card, "371449635398431"),
+            "3714•••••••8431"
+        );
         assert_eq!(preview(Redaction::Tail4, "492-86-4118"), "•••-••-4118");
-        assert_eq!(preview(Redaction::Tail4, "DE89370400440532013000"), "DE••••••••••••••••3000");
-        assert_eq!(preview(Redaction::Email, "jane.doe@acme.io"), "j•••@acme.io");
-        assert_eq!(preview(Redaction::Coordinates, "-37.116394, 133.945673"), "-37.1•••••, 133.9•••••");
-        assert_eq!(preview(Redaction::Url, "https://maps.apple.com/?ll=1.23,4.56"), "https://maps.apple.com/…");
-        assert_eq!(preview(Redaction::Secret, "sk_live_wOi5mUg7LyvTEbPHfouTxdY7"), "sk_live_••••••••");
-        assert_eq!(preview(Redaction::Secret, "AKIACVGMDWBMK5F2FJ6I"), "AKIA••••••••");
+        assert_eq!(
+            preview(Redaction::Tail4, "DE89370400440532013000"),
+            "DE••••••••••••••••3000"
+        );
+        assert_eq!(
+            preview(Redaction::Email, "jane.doe@acme.io"),
+            "j•••@acme.io"
+        );
+        assert_eq!(
+            preview(Redaction::Coordinates, "-37.116394, 133.945673"),
+            "-37.1•••••, 133.9•••••"
+        );
+        assert_eq!(
+            preview(Redaction::Url, "https://maps.apple.com/?ll=1.23,4.56"),
+            "https://maps.apple.com/…"
+        );
+        assert_eq!(
+            preview(Redaction::Secret, "sk_live_wOi5mUg7LyvTEbPHfouTxdY7"),
+            "sk_live_••••••••"
+        );
+        assert_eq!(
+            preview(Redaction::Secret, "AKIACVGMDWBMK5F2FJ6I"),
+            "AKIA••••••••"
+        );
         assert_eq!(partial("E1234567"), "E123••••");
     }
 
     #[test]
     fn a_secret_preview_never_holds_the_secret() {
-        for s in ["Tr0ub4dor&3x", "abcdefgh", "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "x_y_z_w_v_u_t"] {
+        for s in [
+            "Tr0ub4dor&3x",
+            "abcdefgh",
+            "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "x_y_z_w_v_u_t",
+        ] {
             let p = preview(Redaction::Secret, s);
             let shown = p.trim_end_matches('•');
             assert!(shown.len() * 2 < s.len() || shown.len() <= 4, "{s} -> {p}");

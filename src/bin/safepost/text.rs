@@ -13,7 +13,8 @@ use std::ffi::OsString;
 use std::io::Read;
 use std::process::ExitCode;
 
-const CHECK_USAGE: &str = "usage: safepost check-text [--policy FILE] [--site HOST] [--json] < post.txt";
+const CHECK_USAGE: &str =
+    "usage: safepost check-text [--policy FILE] [--site HOST] [--json] < post.txt";
 const POLICY_USAGE: &str = "usage: safepost policy check FILE";
 
 struct CheckArgs {
@@ -24,7 +25,11 @@ struct CheckArgs {
 
 fn parse_check_args(args: Vec<OsString>) -> Result<CheckArgs, lexopt::Error> {
     let mut parser = lexopt::Parser::from_args(args);
-    let mut out = CheckArgs { policy: None, site: None, json: false };
+    let mut out = CheckArgs {
+        policy: None,
+        site: None,
+        json: false,
+    };
     while let Some(arg) = parser.next()? {
         match arg {
             Long("policy") => out.policy = Some(parser.value()?),
@@ -37,7 +42,8 @@ fn parse_check_args(args: Vec<OsString>) -> Result<CheckArgs, lexopt::Error> {
 }
 
 fn read_policy(path: &OsString) -> Result<(Policy, Vec<safepost::policy::PolicyError>), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read policy {}: {e}", path.to_string_lossy()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read policy {}: {e}", path.to_string_lossy()))?;
     Ok(Policy::from_json(&text))
 }
 
@@ -66,7 +72,9 @@ pub fn check_text_cmd(args: Vec<OsString>) -> ExitCode {
     };
     let mut post = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut post) {
-        eprintln!("safepost check-text: cannot read the post from stdin (UTF-8 text expected): {e}");
+        eprintln!(
+            "safepost check-text: cannot read the post from stdin (UTF-8 text expected): {e}"
+        );
         return ExitCode::from(2);
     }
     let scanner = TextScanner::new(&policy, args.site.as_deref());
@@ -85,7 +93,10 @@ pub fn check_text_cmd(args: Vec<OsString>) -> ExitCode {
     } else {
         for f in &findings {
             let (line, col) = line_col(&post, f.start);
-            println!("{line}:{col}\t{}\t{}\t{}\t{}\t{}", f.severity, f.rule, f.category, f.preview, f.message);
+            println!(
+                "{line}:{col}\t{}\t{}\t{}\t{}\t{}",
+                f.severity, f.rule, f.category, f.preview, f.message
+            );
         }
     }
     if findings.iter().any(|f| f.severity == Severity::Block) {
@@ -110,7 +121,10 @@ pub fn policy_cmd(args: Vec<OsString>) -> ExitCode {
         return ExitCode::from(2);
     };
     if sub != "check" {
-        eprintln!("safepost policy: unknown subcommand {:?}\n{POLICY_USAGE}", sub.to_string_lossy());
+        eprintln!(
+            "safepost policy: unknown subcommand {:?}\n{POLICY_USAGE}",
+            sub.to_string_lossy()
+        );
         return ExitCode::from(2);
     }
     match read_policy(&file) {
@@ -125,7 +139,10 @@ pub fn policy_cmd(args: Vec<OsString>) -> ExitCode {
             let active = policy.rules.iter().filter(|r| r.enabled).count();
             let detectors = policy.detectors.values().filter(|d| d.enabled).count();
             if errors.is_empty() {
-                println!("policy OK: version {}, {active} rules, {detectors} detectors on", policy.version);
+                println!(
+                    "policy OK: version {}, {active} rules, {detectors} detectors on",
+                    policy.version
+                );
                 ExitCode::SUCCESS
             } else {
                 println!(

@@ -6,9 +6,8 @@
 //! those look-alikes, and — when it is short or unformatted — the words before it talk about
 //! calling.
 
-use super::{Cand, Gate, char_at, char_before, context_before, Detector, Hit, Redaction};
+use super::{char_at, char_before, context_before, Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
-use regex::Regex;
 
 pub const EMAIL: Detector = Detector {
     id: "email",
@@ -31,13 +30,17 @@ pub const PHONE: Detector = Detector {
 };
 
 /// File extensions that follow `@2x` in image names (`icon@2x.png` is not an address).
-const FILE_TLDS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "pdf", "js", "css", "html", "zip"];
+const FILE_TLDS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "pdf", "js", "css", "html", "zip",
+];
 
 fn emails(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in cands.iter().copied() {
+    for m in cands.iter() {
         let s = m.as_str();
-        let Some((local, domain)) = s.split_once('@') else { continue };
+        let Some((local, domain)) = s.split_once('@') else {
+            continue;
+        };
         let local_trim = local.trim_start_matches('.');
         let start = m.start() + (local.len() - local_trim.len());
         if local_trim.is_empty() || local_trim.ends_with('.') || local_trim.contains("..") {
@@ -61,19 +64,37 @@ fn emails(text: &str, cands: &[Cand]) -> Vec<Hit> {
 
 /// Words that say the digits after them are a phone number.
 const PHONE_CONTEXT: &[&str] = &[
-    "call", "phone", "tel", "mobile", "cell", "whatsapp", "text me", "sms", "fax", "ring", "contact", "reach me",
-    "number", "hotline", "☎", "📞", "📱", "telefon", "téléphone", "handy",
+    "call",
+    "phone",
+    "tel",
+    "mobile",
+    "cell",
+    "whatsapp",
+    "text me",
+    "sms",
+    "fax",
+    "ring",
+    "contact",
+    "reach me",
+    "number",
+    "hotline",
+    "☎",
+    "📞",
+    "📱",
+    "telefon",
+    "téléphone",
+    "handy",
 ];
 
 /// Words that say the digits are something else.
 const NOT_PHONE_CONTEXT: &[&str] = &[
-    "isbn", "order", "invoice", "version", "ver.", " v", "build", "ticket", "tracking", "ref", "id:", "#", "score",
-    "$", "€", "£", "¥", "usd", "eur", "price", "total",
+    "isbn", "order", "invoice", "version", "ver.", " v", "build", "ticket", "tracking", "ref",
+    "id:", "#", "score", "$", "€", "£", "¥", "usd", "eur", "price", "total",
 ];
 
 fn phones(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in cands.iter().copied() {
+    for m in cands.iter() {
         let mut start = m.start();
         let mut s = m.as_str();
         // A leading "(" without a closing one is punctuation, not an area code.
@@ -90,7 +111,9 @@ fn phones(text: &str, cands: &[Cand]) -> Vec<Hit> {
 
 fn is_phone(text: &str, start: usize, s: &str) -> bool {
     let end = start + s.len();
-    if char_before(text, start).is_some_and(|c| c.is_alphanumeric() || "/.,=_-+:#$€£¥%@".contains(c)) {
+    if char_before(text, start)
+        .is_some_and(|c| c.is_alphanumeric() || "/.,=_-+:#$€£¥%@".contains(c))
+    {
         return false;
     }
     if char_at(text, end).is_some_and(|c| c.is_alphanumeric() || "%/@_".contains(c)) {
@@ -98,11 +121,17 @@ fn is_phone(text: &str, start: usize, s: &str) -> bool {
     }
     // A decimal or thousands continuation ("1.5", "2,000") right after.
     let after = text.get(end..).unwrap_or("");
-    if (after.starts_with('.') || after.starts_with(',')) && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
+    if (after.starts_with('.') || after.starts_with(','))
+        && after[1..].starts_with(|c: char| c.is_ascii_digit())
+    {
         return false;
     }
     let plus = s.starts_with('+');
-    let digits: Vec<u8> = s.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
+    let digits: Vec<u8> = s
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect();
     let groups: Vec<&str> = s
         .split(|c: char| !c.is_ascii_digit())
         .filter(|g| !g.is_empty())
@@ -112,12 +141,15 @@ fn is_phone(text: &str, start: usize, s: &str) -> bool {
     let phone_words = PHONE_CONTEXT.iter().any(|w| ctx.contains(w));
     let trimmed = ctx.trim_end();
     let other_words = NOT_PHONE_CONTEXT.iter().any(|w| {
-        trimmed.ends_with(w) || ctx.match_indices(w).any(|(i, _)| ctx[i + w.len()..].starts_with(' '))
+        trimmed.ends_with(w)
+            || ctx
+                .match_indices(w)
+                .any(|(i, _)| ctx[i + w.len()..].starts_with(' '))
     });
     if other_words && !phone_words {
         return false;
     }
-    if n > 15 || n < 7 {
+    if !(7..=15).contains(&n) {
         return false;
     }
     if !plus && n < 10 && !phone_words {
@@ -130,11 +162,18 @@ fn is_phone(text: &str, start: usize, s: &str) -> bool {
     // Only a leading country or trunk code may be a single digit (after "+33", a French mobile
     // prefix too); no group is implausibly long.
     let single_ok = if plus { 2 } else { 1 };
-    if groups.iter().skip(single_ok).any(|g| g.len() == 1) || (groups.len() > 1 && groups.iter().any(|g| g.len() > 8)) {
+    if groups.iter().skip(single_ok).any(|g| g.len() == 1)
+        || (groups.len() > 1 && groups.iter().any(|g| g.len() > 8))
+    {
         return false;
     }
     // The 3-2-4 shape is a US SSN or a part number, never a dialled number.
-    if groups.len() == 3 && groups[0].len() == 3 && groups[1].len() == 2 && groups[2].len() == 4 && !plus {
+    if groups.len() == 3
+        && groups[0].len() == 3
+        && groups[1].len() == 2
+        && groups[2].len() == 4
+        && !plus
+    {
         return false;
     }
     let dots = s.contains('.');
@@ -146,7 +185,11 @@ fn is_phone(text: &str, start: usize, s: &str) -> bool {
         if groups.len() < 3 || groups.iter().any(|g| g.len() < 2) {
             return false;
         }
-        if groups.len() == 4 && groups.iter().all(|g| g.len() <= 3 && g.parse::<u16>().is_ok_and(|v| v <= 255)) {
+        if groups.len() == 4
+            && groups
+                .iter()
+                .all(|g| g.len() <= 3 && g.parse::<u16>().is_ok_and(|v| v <= 255))
+        {
             return false;
         }
     }
@@ -169,25 +212,44 @@ fn looks_like_date(groups: &[&str]) -> bool {
         return false;
     }
     let (a, b, c) = (groups[0], groups[1], groups[2]);
-    let ymd = a.len() == 4 && b.len() <= 2 && c.len() <= 2 && (1..=12).contains(&num(b)) && (1..=31).contains(&num(c));
-    let dmy = a.len() <= 2 && b.len() <= 2 && c.len() == 4 && (1..=31).contains(&num(a)) && (1..=31).contains(&num(b));
+    let ymd = a.len() == 4
+        && b.len() <= 2
+        && c.len() <= 2
+        && (1..=12).contains(&num(b))
+        && (1..=31).contains(&num(c));
+    let dmy = a.len() <= 2
+        && b.len() <= 2
+        && c.len() == 4
+        && (1..=31).contains(&num(a))
+        && (1..=31).contains(&num(b));
     let year = |g: &str| (1900..=2100).contains(&num(g));
     (ymd && year(a)) || (dmy && year(c))
 }
 
 fn looks_like_year_range(groups: &[&str]) -> bool {
-    groups.len() == 2 && groups.iter().all(|g| g.len() == 4 && (1900..=2100).contains(&num(g)))
+    groups.len() == 2
+        && groups
+            .iter()
+            .all(|g| g.len() == 4 && (1900..=2100).contains(&num(g)))
 }
 
 fn is_isbn(digits: &[u8], groups: &[&str]) -> bool {
     match digits.len() {
         13 if (digits.starts_with(&[9, 7, 8]) || digits.starts_with(&[9, 7, 9])) => {
-            let sum: u32 = digits.iter().enumerate().map(|(i, &d)| d as u32 * if i % 2 == 0 { 1 } else { 3 }).sum();
+            let sum: u32 = digits
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| d as u32 * if i % 2 == 0 { 1 } else { 3 })
+                .sum();
             sum % 10 == 0
         }
         // ISBN-10 only in its printed form (four hyphenated groups): 1 in 11 phone numbers passes the checksum.
         10 if groups.len() == 4 && !groups.iter().any(|g| g.len() > 7) => {
-            let sum: u32 = digits.iter().enumerate().map(|(i, &d)| d as u32 * (10 - i as u32)).sum();
+            let sum: u32 = digits
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| d as u32 * (10 - i as u32))
+                .sum();
             sum % 11 == 0
         }
         _ => false,
@@ -197,17 +259,27 @@ fn is_isbn(digits: &[u8], groups: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     fn run(d: &Detector, text: &str) -> Vec<String> {
         let re = Regex::new(d.pattern).unwrap();
         let cands = super::super::candidates(&re, text, &[(0, text.len())]);
-        (d.validate)(text, &cands).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
+        (d.validate)(text, &cands)
+            .into_iter()
+            .map(|h| text[h.start..h.end].to_string())
+            .collect()
     }
 
     #[test]
     fn emails_found_and_traps_skipped() {
-        assert_eq!(run(&EMAIL, "mail jane.doe69@acme-corp.io today"), ["jane.doe69@acme-corp.io"]);
-        assert_eq!(run(&EMAIL, "(bob+news@mail.example.co.uk)."), ["bob+news@mail.example.co.uk"]);
+        assert_eq!(
+            run(&EMAIL, "mail jane.doe69@acme-corp.io today"),
+            ["jane.doe69@acme-corp.io"]
+        );
+        assert_eq!(
+            run(&EMAIL, "(bob+news@mail.example.co.uk)."),
+            ["bob+news@mail.example.co.uk"]
+        );
         assert!(run(&EMAIL, "logo@2x.png").is_empty());
         assert!(run(&EMAIL, "ping @acme_support and @devrel").is_empty());
         assert!(run(&EMAIL, "a..b@example.com").is_empty());
@@ -216,7 +288,10 @@ mod tests {
 
     #[test]
     fn phones_found() {
-        assert_eq!(run(&PHONE, "call me at +44 20 7970 2963 ok"), ["+44 20 7970 2963"]);
+        assert_eq!(
+            run(&PHONE, "call me at +44 20 7970 2963 ok"),
+            ["+44 20 7970 2963"]
+        );
         assert_eq!(run(&PHONE, "Office: (415) 555-2671."), ["(415) 555-2671"]);
         assert_eq!(run(&PHONE, "1-800-555-0199"), ["1-800-555-0199"]);
         assert_eq!(run(&PHONE, "555.123.4567"), ["555.123.4567"]);
@@ -227,12 +302,28 @@ mod tests {
     #[test]
     fn phone_traps_skipped() {
         for trap in [
-            "on 2024-03-15 we", "15.03.2024", "version 10.2.3.4", "v2.14.1", "ISBN 978-3-16-148410-0",
-            "0-306-40615-2", "won 21-14", "IP 172.16.187.141", "order 4155552671", "between 2019-2024",
-            "price $1 234 567", "pi is 3.14159265", "555 0100", "scores 3-1 2-0 4-4 1-1", "10 20 30 40 50",
+            "on 2024-03-15 we",
+            "15.03.2024",
+            "version 10.2.3.4",
+            "v2.14.1",
+            "ISBN 978-3-16-148410-0",
+            "0-306-40615-2",
+            "won 21-14",
+            "IP 172.16.187.141",
+            "order 4155552671",
+            "between 2019-2024",
+            "price $1 234 567",
+            "pi is 3.14159265",
+            "555 0100",
+            "scores 3-1 2-0 4-4 1-1",
+            "10 20 30 40 50",
             "at -37.116394, 133.945673",
         ] {
-            assert!(run(&PHONE, trap).is_empty(), "{trap}: {:?}", run(&PHONE, trap));
+            assert!(
+                run(&PHONE, trap).is_empty(),
+                "{trap}: {:?}",
+                run(&PHONE, trap)
+            );
         }
     }
 }

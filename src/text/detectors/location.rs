@@ -5,7 +5,7 @@
 //! pair needs three or more decimals on both numbers and four on at least one, valid ranges, and
 //! no further numbers continuing a list.
 
-use super::{Cand, Gate, char_at, char_before, Detector, Hit, Redaction};
+use super::{char_at, char_before, Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -43,9 +43,10 @@ fn parse_decimal(s: &str) -> Option<(f64, usize)> {
 
 fn coordinates(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in cands.iter().copied() {
+    for m in cands.iter() {
         let s = m.as_str();
-        if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | '/' | '=' | '_'))
+        if char_before(text, m.start())
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | '/' | '=' | '_'))
             || char_at(text, m.end()).is_some_and(|c| c.is_alphanumeric() || c == '_')
         {
             continue;
@@ -68,7 +69,9 @@ fn decimal_pair_valid(text: &str, start: usize, end: usize, s: &str) -> bool {
         .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
         .collect();
     let [a, b] = nums[..] else { return false };
-    let (Some((lat, da)), Some((lon, db))) = (parse_decimal(a), parse_decimal(b)) else { return false };
+    let (Some((lat, da)), Some((lon, db))) = (parse_decimal(a), parse_decimal(b)) else {
+        return false;
+    };
     if lat.abs() > 90.0 || lon.abs() > 180.0 || (lat == 0.0 && lon == 0.0) {
         return false;
     }
@@ -78,28 +81,60 @@ fn decimal_pair_valid(text: &str, start: usize, end: usize, s: &str) -> bool {
     // Money and measurements come with their own words; coordinates with fewer than five
     // decimals need a degree sign, a hemisphere or a word that talks about a place.
     let ctx = super::context_before(text, start, 40);
-    const NOT_PLACE: &[&str] = &["rate", "usd", "eur", "gbp", "price", "exchange", "%", "$", "€", "£", "ratio", "score", "kg", "version"];
+    const NOT_PLACE: &[&str] = &[
+        "rate", "usd", "eur", "gbp", "price", "exchange", "%", "$", "€", "£", "ratio", "score",
+        "kg", "version",
+    ];
     if NOT_PLACE.iter().any(|w| ctx.contains(w)) {
         return false;
     }
-    const PLACE: &[&str] = &["gps", "coord", "location", "lat", "lon", "📍", "located", "meet", "we are at", "i'm at", "im at", "here", "position", "where"];
+    const PLACE: &[&str] = &[
+        "gps",
+        "coord",
+        "location",
+        "lat",
+        "lon",
+        "📍",
+        "located",
+        "meet",
+        "we are at",
+        "i'm at",
+        "im at",
+        "here",
+        "position",
+        "where",
+    ];
     let marked = s.contains('°') || s.chars().any(|c| matches!(c, 'N' | 'S' | 'E' | 'W'));
     if (da < 5 || db < 5) && !marked && !PLACE.iter().any(|w| ctx.contains(w)) {
         return false;
     }
     // Hemisphere letters must be the right ones.
-    let letters: String = s.chars().filter(|c| c.is_ascii_alphabetic()).collect::<String>().to_ascii_uppercase();
-    if !letters.is_empty() && letters != "NE" && letters != "NW" && letters != "SE" && letters != "SW" {
+    let letters: String = s
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if !letters.is_empty()
+        && letters != "NE"
+        && letters != "NW"
+        && letters != "SE"
+        && letters != "SW"
+    {
         return false;
     }
     // Part of a longer list of numbers ("1.2345, 2.3456, 3.4567")?
     let after = text.get(end..).unwrap_or("").trim_start();
     let before = text.get(..start).unwrap_or("").trim_end();
-    let continues = |t: &str| t.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '-');
+    let continues = |t: &str| {
+        t.trim_start()
+            .starts_with(|c: char| c.is_ascii_digit() || c == '-')
+    };
     if (after.starts_with(',') || after.starts_with(';')) && continues(&after[1..]) {
         return false;
     }
-    if (before.ends_with(',') || before.ends_with(';')) && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit()) {
+    if (before.ends_with(',') || before.ends_with(';'))
+        && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_digit())
+    {
         return false;
     }
     true
@@ -107,10 +142,15 @@ fn decimal_pair_valid(text: &str, start: usize, end: usize, s: &str) -> bool {
 
 fn dms_valid(s: &str) -> bool {
     // Split at the latitude hemisphere letter.
-    let Some(split) = s.find(['N', 'S', 'n', 's']) else { return false };
+    let Some(split) = s.find(['N', 'S', 'n', 's']) else {
+        return false;
+    };
     let (lat, lon) = s.split_at(split);
     let parts = |t: &str| -> Vec<f64> {
-        t.split(|c: char| !(c.is_ascii_digit() || c == '.')).filter(|x| !x.is_empty()).filter_map(|x| x.parse().ok()).collect()
+        t.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|x| !x.is_empty())
+            .filter_map(|x| x.parse().ok())
+            .collect()
     };
     let (a, b) = (parts(lat), parts(lon));
     let ok = |p: &[f64], max_deg: f64| {
@@ -129,17 +169,23 @@ fn coord_in_url() -> Option<&'static Regex> {
 
 fn map_links(_text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    let Some(coord_re) = coord_in_url() else { return out };
-    for m in cands.iter().copied() {
+    let Some(coord_re) = coord_in_url() else {
+        return out;
+    };
+    for m in cands.iter() {
         // Trailing punctuation belongs to the sentence, not the URL.
-        let url = m.as_str().trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
+        let url = m
+            .as_str()
+            .trim_end_matches(['.', ',', ')', '!', '?', ';', ':']);
         let has_coords = coord_re.captures_iter(url).any(|c| {
             let (la, lo) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
                 (Some(a), Some(b), _, _) | (_, _, Some(a), Some(b)) => (a.as_str(), b.as_str()),
                 _ => return false,
             };
             match (la.parse::<f64>(), lo.parse::<f64>()) {
-                (Ok(lat), Ok(lon)) => lat.abs() <= 90.0 && lon.abs() <= 180.0 && !(lat == 0.0 && lon == 0.0),
+                (Ok(lat), Ok(lon)) => {
+                    lat.abs() <= 90.0 && lon.abs() <= 180.0 && !(lat == 0.0 && lon == 0.0)
+                }
                 _ => false,
             }
         });
@@ -157,34 +203,89 @@ mod tests {
     fn run(d: &Detector, text: &str) -> Vec<String> {
         let re = Regex::new(d.pattern).unwrap();
         let cands = super::super::candidates(&re, text, &[(0, text.len())]);
-        (d.validate)(text, &cands).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
+        (d.validate)(text, &cands)
+            .into_iter()
+            .map(|h| text[h.start..h.end].to_string())
+            .collect()
     }
 
     #[test]
     fn decimal_pairs() {
-        assert_eq!(run(&GPS_COORDINATES, "we are at -37.116394, 133.945673 now"), ["-37.116394, 133.945673"]);
-        assert_eq!(run(&GPS_COORDINATES, "47.6062° N, 122.3321° W"), ["47.6062° N, 122.3321° W"]);
+        assert_eq!(
+            run(&GPS_COORDINATES, "we are at -37.116394, 133.945673 now"),
+            ["-37.116394, 133.945673"]
+        );
+        assert_eq!(
+            run(&GPS_COORDINATES, "47.6062° N, 122.3321° W"),
+            ["47.6062° N, 122.3321° W"]
+        );
         assert!(run(&GPS_COORDINATES, "ratio 1.5, 2.25").is_empty());
-        assert!(run(&GPS_COORDINATES, "95.1234, 10.1234").is_empty(), "latitude out of range");
-        assert!(run(&GPS_COORDINATES, "readings 1.2345, 2.3456, 3.4567").is_empty(), "a list");
+        assert!(
+            run(&GPS_COORDINATES, "95.1234, 10.1234").is_empty(),
+            "latitude out of range"
+        );
+        assert!(
+            run(&GPS_COORDINATES, "readings 1.2345, 2.3456, 3.4567").is_empty(),
+            "a list"
+        );
         assert!(run(&GPS_COORDINATES, "v1.2.3, 4.5.6").is_empty());
-        assert!(run(&GPS_COORDINATES, "47.606, 122.332").is_empty(), "three decimals on both: too coarse");
+        assert!(
+            run(&GPS_COORDINATES, "47.606, 122.332").is_empty(),
+            "three decimals on both: too coarse"
+        );
     }
 
     #[test]
     fn dms_pairs() {
-        assert_eq!(run(&GPS_COORDINATES, "at 40°26'46\"N 79°58'56\"W!"), ["40°26'46\"N 79°58'56\"W"]);
-        assert!(run(&GPS_COORDINATES, "40°76'46\"N 79°58'56\"W").is_empty(), "76 minutes");
+        assert_eq!(
+            run(&GPS_COORDINATES, "at 40°26'46\"N 79°58'56\"W!"),
+            ["40°26'46\"N 79°58'56\"W"]
+        );
+        assert!(
+            run(&GPS_COORDINATES, "40°76'46\"N 79°58'56\"W").is_empty(),
+            "76 minutes"
+        );
     }
 
     #[test]
     fn map_links_need_coordinates() {
         let t = "map https://maps.apple.com/?ll=47.63255,64.17052&z=14.";
-        assert_eq!(run(&MAP_LINK, t), ["https://maps.apple.com/?ll=47.63255,64.17052&z=14"]);
-        assert_eq!(run(&MAP_LINK, "https://www.google.com/maps/@48.8583701,2.2922926,17z").len(), 1);
-        assert_eq!(run(&MAP_LINK, "https://www.bing.com/maps?cp=47.6097~-122.3331&lvl=16").len(), 1);
-        assert_eq!(run(&MAP_LINK, "https://www.openstreetmap.org/#map=17/51.50330/-0.11950").len(), 1);
-        assert_eq!(run(&MAP_LINK, "https://www.openstreetmap.org/?mlat=51.5033&mlon=-0.1195").len(), 1);
+        assert_eq!(
+            run(&MAP_LINK, t),
+            ["https://maps.apple.com/?ll=47.63255,64.17052&z=14"]
+        );
+        assert_eq!(
+            run(
+                &MAP_LINK,
+                "https://www.google.com/maps/@48.8583701,2.2922926,17z"
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            run(
+                &MAP_LINK,
+                "https://www.bing.com/maps?cp=47.6097~-122.3331&lvl=16"
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            run(
+                &MAP_LINK,
+                "https://www.openstreetmap.org/#map=17/51.50330/-0.11950"
+            )
+            .len(),
+            1
+        );
+        assert_eq!(
+            run(
+                &MAP_LINK,
+                "https://www.openstreetmap.org/?mlat=51.5033&mlon=-0.1195"
+            )
+            .len(),
+            1
+        );
         assert!(run(&MAP_LINK, "https://maps.apple.com/?q=Coffee").is_empty());
         assert!(run(&MAP_LINK, "https://www.google.com/maps/place/Eiffel+Tower").is_empty());
     }

@@ -117,9 +117,13 @@ impl Windows {
                 digits.push(widen(text, s, e, 48, 24));
             }
         }
-        let assignment =
-            memchr::memchr2_iter(b':', b'=', b).map(|i| widen(text, i, i + 1, 56, 170)).collect::<Vec<_>>();
-        Windows { digits: merge(digits), assignment: merge(assignment) }
+        let assignment = memchr::memchr2_iter(b':', b'=', b)
+            .map(|i| widen(text, i, i + 1, 56, 170))
+            .collect::<Vec<_>>();
+        Windows {
+            digits: merge(digits),
+            assignment: merge(assignment),
+        }
     }
 
     fn get(&self, gate: Gate, len: usize) -> Vec<(usize, usize)> {
@@ -168,7 +172,11 @@ pub struct Hit {
 
 impl Hit {
     fn new(start: usize, end: usize) -> Hit {
-        Hit { start, end, test_data: false }
+        Hit {
+            start,
+            end,
+            test_data: false,
+        }
     }
 }
 
@@ -229,12 +237,19 @@ pub fn category_of(id: &str) -> Category {
 /// Each detector's own compiled pattern, built once per process (or wasm instance).
 pub fn compiled() -> &'static [Option<Regex>] {
     static RES: OnceLock<Vec<Option<Regex>>> = OnceLock::new();
-    RES.get_or_init(|| DETECTORS.iter().map(|d| Regex::new(d.pattern).ok()).collect())
+    RES.get_or_init(|| {
+        DETECTORS
+            .iter()
+            .map(|d| Regex::new(d.pattern).ok())
+            .collect()
+    })
 }
 
 /// Runs one detector over the matching view, searching only where its gate says.
 pub fn run(index: usize, text: &str, windows: &Windows) -> Vec<Hit> {
-    let (Some(d), Some(Some(re))) = (DETECTORS.get(index), compiled().get(index)) else { return Vec::new() };
+    let (Some(d), Some(Some(re))) = (DETECTORS.get(index), compiled().get(index)) else {
+        return Vec::new();
+    };
     let cands = candidates(re, text, &windows.get(d.gate, text.len()));
     if cands.is_empty() {
         return Vec::new();
@@ -246,13 +261,19 @@ pub fn run(index: usize, text: &str, windows: &Windows) -> Vec<Hit> {
 pub fn candidates<'t>(re: &Regex, text: &'t str, ranges: &[(usize, usize)]) -> Vec<Cand<'t>> {
     let mut out = Vec::new();
     for &(ws, we) in ranges {
-        let Some(slice) = text.get(ws..we) else { continue };
+        let Some(slice) = text.get(ws..we) else {
+            continue;
+        };
         for m in re.find_iter(slice) {
             let (start, end) = (ws + m.start(), ws + m.end());
             if out.last().is_some_and(|c: &Cand| c.end > start) {
                 continue;
             }
-            out.push(Cand { start, end, text: &text[start..end] });
+            out.push(Cand {
+                start,
+                end,
+                text: &text[start..end],
+            });
         }
     }
     out
@@ -291,19 +312,48 @@ fn entropy(s: &str) -> f64 {
         return 0.0;
     }
     let n = n as f64;
-    counts.iter().filter(|&&c| c > 0).map(|&c| {
-        let p = c as f64 / n;
-        -p * p.log2()
-    }).sum()
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
 }
 
 /// Words that mark an example rather than a real value.
 fn looks_like_placeholder(value: &str) -> bool {
     let v = value.to_ascii_lowercase();
     const MARKERS: &[&str] = &[
-        "example", "xxxx", "your", "placeholder", "changeme", "change_me", "redacted", "dummy", "sample",
-        "****", "••", "<", ">", "${", "{{", "%s", "insert", "replace", "todo", "fake", "foobar", "none", "null",
-        "undefined", "1234567", "abcdef", "secret_here", "goes_here",
+        "example",
+        "xxxx",
+        "your",
+        "placeholder",
+        "changeme",
+        "change_me",
+        "redacted",
+        "dummy",
+        "sample",
+        "****",
+        "••",
+        "<",
+        ">",
+        "${",
+        "{{",
+        "%s",
+        "insert",
+        "replace",
+        "todo",
+        "fake",
+        "foobar",
+        "none",
+        "null",
+        "undefined",
+        "1234567",
+        "abcdef",
+        "secret_here",
+        "goes_here",
     ];
     if MARKERS.iter().any(|m| v.contains(m)) {
         return true;
@@ -322,7 +372,12 @@ mod tests {
         assert_eq!(DETECTORS.len(), DETECTOR_IDS.len());
         for (d, id) in DETECTORS.iter().zip(DETECTOR_IDS) {
             assert_eq!(d.id, *id);
-            assert!(Regex::new(d.pattern).is_ok(), "{} pattern: {:?}", d.id, Regex::new(d.pattern).err());
+            assert!(
+                Regex::new(d.pattern).is_ok(),
+                "{} pattern: {:?}",
+                d.id,
+                Regex::new(d.pattern).err()
+            );
         }
     }
 

@@ -1,9 +1,8 @@
 //! Payment and identity numbers: card numbers (Luhn, brand prefix and length), IBANs (country
 //! length, ISO 13616 mod-97) and US social security numbers (area, group, serial rules).
 
-use super::{Cand, Gate, char_at, char_before, context_before, Detector, Hit, Redaction};
+use super::{char_at, char_before, context_before, Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
-use regex::Regex;
 
 pub const CREDIT_CARD: Detector = Detector {
     id: "credit_card",
@@ -36,7 +35,10 @@ pub const US_SSN: Detector = Detector {
 };
 
 fn digits_of(s: &str) -> Vec<u8> {
-    s.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect()
+    s.bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect()
 }
 
 pub fn luhn(digits: &[u8]) -> bool {
@@ -71,30 +73,54 @@ pub fn known_brand(d: &[u8]) -> bool {
     let mastercard = ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16;
     let amex = (p2 == 34 || p2 == 37) && len == 15;
     let discover =
-        (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6)) && (16..=19).contains(&len);
-    let diners = ((300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39) && (14..=19).contains(&len);
+        (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6))
+            && (16..=19).contains(&len);
+    let diners =
+        ((300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39) && (14..=19).contains(&len);
     let jcb = (3528..=3589).contains(&p4) && (16..=19).contains(&len);
     let unionpay = p2 == 62 && (16..=19).contains(&len);
-    let maestro = (p2 == 50 || (56..=58).contains(&p2) || p4 == 6304 || p4 == 6759 || p2 == 67) && (13..=19).contains(&len);
+    let maestro = (p2 == 50 || (56..=58).contains(&p2) || p4 == 6304 || p4 == 6759 || p2 == 67)
+        && (13..=19).contains(&len);
     let mir = (2200..=2204).contains(&p4) && (16..=19).contains(&len);
     visa || mastercard || amex || discover || diners || jcb || unionpay || maestro || mir
 }
 
 /// Card numbers that payment providers publish for testing.
 const TEST_CARDS: &[&str] = &[
-    "4111111111111111", "4242424242424242", "4012888888881881", "4000056655665556", "4222222222222",
-    "5555555555554444", "5105105105105100", "5200828282828210", "2223003122003222", "378282246310005",
-    "371449635398431", "378734493671000", "6011111111111117", "6011000990139424", "6011000400000000",
-    "30569309025904", "38520000023237", "36227206271667", "3530111333300000", "3566002020360505",
-    "6200000000000005", "4000000000000002", "4000000000009995", "4000000000000077", "5454545454545454",
+    "4111111111111111",
+    "4242424242424242",
+    "4012888888881881",
+    "4000056655665556",
+    "4222222222222",
+    "5555555555554444",
+    "5105105105105100",
+    "5200828282828210",
+    "2223003122003222",
+    "378282246310005",
+    "371449635398431",
+    "378734493671000",
+    "6011111111111117",
+    "6011000990139424",
+    "6011000400000000",
+    "30569309025904",
+    "38520000023237",
+    "36227206271667",
+    "3530111333300000",
+    "3566002020360505",
+    "6200000000000005",
+    "4000000000000002",
+    "4000000000009995",
+    "4000000000000077",
+    "5454545454545454",
 ];
 
 fn credit_cards(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in cands.iter().copied() {
+    for m in cands.iter() {
         let s = m.as_str();
         // Not part of a longer number, a decimal or an identifier.
-        if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | '-' | '/' | '_'))
+        if char_before(text, m.start())
+            .is_some_and(|c| c.is_alphanumeric() || matches!(c, '.' | ',' | '-' | '/' | '_'))
             || char_at(text, m.end()).is_some_and(|c| c.is_alphanumeric() || c == '_')
         {
             continue;
@@ -115,27 +141,112 @@ fn credit_cards(text: &str, cands: &[Cand]) -> Vec<Hit> {
         }
         let plain: String = d.iter().map(|x| char::from(b'0' + x)).collect();
         let test_data = TEST_CARDS.contains(&plain.as_str());
-        out.push(Hit { start: m.start(), end: m.end(), test_data });
+        out.push(Hit {
+            start: m.start(),
+            end: m.end(),
+            test_data,
+        });
     }
     out
 }
 
 /// IBAN length per country (ISO 13616 registry).
 const IBAN_LENGTHS: &[(&str, usize)] = &[
-    ("AD", 24), ("AE", 23), ("AL", 28), ("AT", 20), ("AZ", 28), ("BA", 20), ("BE", 16), ("BG", 22), ("BH", 22),
-    ("BI", 27), ("BR", 29), ("BY", 28), ("CH", 21), ("CR", 22), ("CY", 28), ("CZ", 24), ("DE", 22), ("DJ", 27),
-    ("DK", 18), ("DO", 28), ("EE", 20), ("EG", 29), ("ES", 24), ("FI", 18), ("FK", 18), ("FO", 18), ("FR", 27),
-    ("GB", 22), ("GE", 22), ("GI", 23), ("GL", 18), ("GR", 27), ("GT", 28), ("HR", 21), ("HU", 28), ("IE", 22),
-    ("IL", 23), ("IQ", 23), ("IS", 26), ("IT", 27), ("JO", 30), ("KW", 30), ("KZ", 20), ("LB", 28), ("LC", 32),
-    ("LI", 21), ("LT", 20), ("LU", 20), ("LV", 21), ("LY", 25), ("MC", 27), ("MD", 24), ("ME", 22), ("MK", 19),
-    ("MN", 20), ("MR", 27), ("MT", 31), ("MU", 30), ("NI", 28), ("NL", 18), ("NO", 15), ("OM", 23), ("PK", 24),
-    ("PL", 28), ("PS", 29), ("PT", 25), ("QA", 29), ("RO", 24), ("RS", 22), ("RU", 33), ("SA", 24), ("SC", 31),
-    ("SD", 18), ("SE", 24), ("SI", 19), ("SK", 24), ("SM", 27), ("SO", 23), ("ST", 25), ("SV", 28), ("TL", 23),
-    ("TN", 24), ("TR", 26), ("UA", 29), ("VA", 22), ("VG", 24), ("XK", 20), ("YE", 30),
+    ("AD", 24),
+    ("AE", 23),
+    ("AL", 28),
+    ("AT", 20),
+    ("AZ", 28),
+    ("BA", 20),
+    ("BE", 16),
+    ("BG", 22),
+    ("BH", 22),
+    ("BI", 27),
+    ("BR", 29),
+    ("BY", 28),
+    ("CH", 21),
+    ("CR", 22),
+    ("CY", 28),
+    ("CZ", 24),
+    ("DE", 22),
+    ("DJ", 27),
+    ("DK", 18),
+    ("DO", 28),
+    ("EE", 20),
+    ("EG", 29),
+    ("ES", 24),
+    ("FI", 18),
+    ("FK", 18),
+    ("FO", 18),
+    ("FR", 27),
+    ("GB", 22),
+    ("GE", 22),
+    ("GI", 23),
+    ("GL", 18),
+    ("GR", 27),
+    ("GT", 28),
+    ("HR", 21),
+    ("HU", 28),
+    ("IE", 22),
+    ("IL", 23),
+    ("IQ", 23),
+    ("IS", 26),
+    ("IT", 27),
+    ("JO", 30),
+    ("KW", 30),
+    ("KZ", 20),
+    ("LB", 28),
+    ("LC", 32),
+    ("LI", 21),
+    ("LT", 20),
+    ("LU", 20),
+    ("LV", 21),
+    ("LY", 25),
+    ("MC", 27),
+    ("MD", 24),
+    ("ME", 22),
+    ("MK", 19),
+    ("MN", 20),
+    ("MR", 27),
+    ("MT", 31),
+    ("MU", 30),
+    ("NI", 28),
+    ("NL", 18),
+    ("NO", 15),
+    ("OM", 23),
+    ("PK", 24),
+    ("PL", 28),
+    ("PS", 29),
+    ("PT", 25),
+    ("QA", 29),
+    ("RO", 24),
+    ("RS", 22),
+    ("RU", 33),
+    ("SA", 24),
+    ("SC", 31),
+    ("SD", 18),
+    ("SE", 24),
+    ("SI", 19),
+    ("SK", 24),
+    ("SM", 27),
+    ("SO", 23),
+    ("ST", 25),
+    ("SV", 28),
+    ("TL", 23),
+    ("TN", 24),
+    ("TR", 26),
+    ("UA", 29),
+    ("VA", 22),
+    ("VG", 24),
+    ("XK", 20),
+    ("YE", 30),
 ];
 
 pub fn iban_length(country: &str) -> Option<usize> {
-    IBAN_LENGTHS.iter().find(|(c, _)| *c == country).map(|&(_, n)| n)
+    IBAN_LENGTHS
+        .iter()
+        .find(|(c, _)| *c == country)
+        .map(|&(_, n)| n)
 }
 
 /// ISO 13616 check: move the first four characters to the end, letters to numbers, mod 97 == 1.
@@ -157,12 +268,14 @@ pub fn iban_mod97(iban: &str) -> bool {
 
 fn ibans(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in cands.iter().copied() {
+    for m in cands.iter() {
         if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric()) {
             continue;
         }
         let s = m.as_str();
-        let Some(len) = s.get(..2).and_then(iban_length) else { continue };
+        let Some(len) = s.get(..2).and_then(iban_length) else {
+            continue;
+        };
         // Take exactly the country's length of characters; what follows must not continue a word.
         let mut compact = String::with_capacity(len);
         let mut end = m.start();
@@ -195,12 +308,19 @@ pub fn ssn_valid(d: &[u8]) -> bool {
     let group = d[3] as u32 * 10 + d[4] as u32;
     let serial = prefix(&d[5..], 4);
     let plain = prefix(d, 9);
-    area != 0 && area != 666 && area < 900 && group != 0 && serial != 0 && plain != 78051120 && plain != 219099999 && plain != 123456789
+    area != 0
+        && area != 666
+        && area < 900
+        && group != 0
+        && serial != 0
+        && plain != 78051120
+        && plain != 219099999
+        && plain != 123456789
 }
 
 fn ssns(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in cands.iter().copied() {
+    for m in cands.iter() {
         let s = m.as_str();
         let (start, digits_str) = if s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
             // Formatted: both separators the same; a space-separated form needs an "SSN" nearby.
@@ -214,7 +334,8 @@ fn ssns(text: &str, cands: &[Cand]) -> Vec<Hit> {
                     continue;
                 }
             }
-            if char_before(text, m.start()).is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '/' | '+'))
+            if char_before(text, m.start())
+                .is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '/' | '+'))
             {
                 continue;
             }
@@ -237,20 +358,39 @@ fn ssns(text: &str, cands: &[Cand]) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     fn run(d: &Detector, text: &str) -> Vec<String> {
         let re = Regex::new(d.pattern).unwrap();
         let cands = super::super::candidates(&re, text, &[(0, text.len())]);
-        (d.validate)(text, &cands).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
+        (d.validate)(text, &cands)
+            .into_iter()
+            .map(|h| text[h.start..h.end].to_string())
+            .collect()
     }
 
     #[test]
     fn cards_need_luhn_brand_and_consistent_grouping() {
-        assert_eq!(run(&CREDIT_CARD, "card 4539 1488 0343 6467 ok"), ["4539 1488 0343 6467"]);
-        assert_eq!(run(&CREDIT_CARD, "amex 3717 281561 94380"), ["3717 281561 94380"]);
-        assert!(run(&CREDIT_CARD, "4539 1488 0343 6468").is_empty(), "Luhn fails");
-        assert!(run(&CREDIT_CARD, "9539148803436467").is_empty(), "no brand starts with 9");
-        assert!(run(&CREDIT_CARD, "4539-1488 0343-6467").is_empty(), "mixed separators");
+        assert_eq!(
+            run(&CREDIT_CARD, "card 4539 1488 0343 6467 ok"),
+            ["4539 1488 0343 6467"]
+        );
+        assert_eq!(
+            run(&CREDIT_CARD, "amex 3717 281561 94380"),
+            ["3717 281561 94380"]
+        );
+        assert!(
+            run(&CREDIT_CARD, "4539 1488 0343 6468").is_empty(),
+            "Luhn fails"
+        );
+        assert!(
+            run(&CREDIT_CARD, "9539148803436467").is_empty(),
+            "no brand starts with 9"
+        );
+        assert!(
+            run(&CREDIT_CARD, "4539-1488 0343-6467").is_empty(),
+            "mixed separators"
+        );
         assert!(run(&CREDIT_CARD, "0000 0000 0000 0000").is_empty());
         assert!(run(&CREDIT_CARD, "pi=3.1415926535897932384").is_empty());
         assert!(run(&CREDIT_CARD, "ISBN 978-3-16-148410-0").is_empty());
@@ -267,20 +407,45 @@ mod tests {
 
     #[test]
     fn iban_checks_country_length_and_mod97() {
-        assert_eq!(run(&IBAN, "pay GB82 WEST 1234 5698 7654 32 now"), ["GB82 WEST 1234 5698 7654 32"]);
-        assert_eq!(run(&IBAN, "DE89370400440532013000"), ["DE89370400440532013000"]);
-        assert!(run(&IBAN, "GB82 WEST 1234 5698 7654 33").is_empty(), "mod-97 fails");
-        assert!(run(&IBAN, "ZZ82WEST12345698765432").is_empty(), "no such country");
-        assert!(run(&IBAN, "DE8937040044053201300").is_empty(), "one character short");
+        assert_eq!(
+            run(&IBAN, "pay GB82 WEST 1234 5698 7654 32 now"),
+            ["GB82 WEST 1234 5698 7654 32"]
+        );
+        assert_eq!(
+            run(&IBAN, "DE89370400440532013000"),
+            ["DE89370400440532013000"]
+        );
+        assert!(
+            run(&IBAN, "GB82 WEST 1234 5698 7654 33").is_empty(),
+            "mod-97 fails"
+        );
+        assert!(
+            run(&IBAN, "ZZ82WEST12345698765432").is_empty(),
+            "no such country"
+        );
+        assert!(
+            run(&IBAN, "DE8937040044053201300").is_empty(),
+            "one character short"
+        );
     }
 
     #[test]
     fn ssn_rules() {
         assert_eq!(run(&US_SSN, "SSN 492-86-4118."), ["492-86-4118"]);
         assert_eq!(run(&US_SSN, "my ssn is 492864118"), ["492864118"]);
-        assert!(run(&US_SSN, "000-12-3456 666-12-3456 912-12-3456 123-00-4567 123-45-0000").is_empty());
-        assert!(run(&US_SSN, "078-05-1120").is_empty(), "the Woolworth sample card");
-        assert!(run(&US_SSN, "492 86 4118").is_empty(), "spaced form needs context");
+        assert!(run(
+            &US_SSN,
+            "000-12-3456 666-12-3456 912-12-3456 123-00-4567 123-45-0000"
+        )
+        .is_empty());
+        assert!(
+            run(&US_SSN, "078-05-1120").is_empty(),
+            "the Woolworth sample card"
+        );
+        assert!(
+            run(&US_SSN, "492 86 4118").is_empty(),
+            "spaced form needs context"
+        );
         assert!(run(&US_SSN, "492-86 4118").is_empty(), "mixed separators");
         assert!(run(&US_SSN, "call 1-492-86-4118").is_empty());
     }

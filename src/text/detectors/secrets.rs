@@ -5,9 +5,10 @@
 //! and hashes (hex digests, UUIDs) are not reported: a post about *how* to configure something is
 //! not a leak.
 
-use super::{Cand, Gate, char_at, char_before, entropy, looks_like_placeholder, Detector, Hit, Redaction};
+use super::{
+    char_at, char_before, entropy, looks_like_placeholder, Cand, Detector, Gate, Hit, Redaction,
+};
 use crate::policy::Category;
-use regex::Regex;
 
 pub const PRIVATE_KEY: Detector = Detector {
     id: "private_key",
@@ -101,7 +102,7 @@ fn alnum_bounded(text: &str, start: usize, end: usize) -> bool {
 fn private_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
     let mut from = 0;
-    for m in cands.iter().copied() {
+    for m in cands.iter() {
         if m.start() < from {
             continue;
         }
@@ -121,7 +122,10 @@ fn private_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
             None => limit,
         };
         // A header with nothing key-like after it is a post about keys, not a key.
-        let body: String = text[m.end()..end].chars().filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/').collect();
+        let body: String = text[m.end()..end]
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+            .collect();
         if body.len() < 40 && !text[m.end()..end].contains("-----END") {
             continue;
         }
@@ -157,7 +161,9 @@ fn base64url_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 fn jwts(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    cands.iter().copied()
+    cands
+        .iter()
+        .copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| {
             // The header must decode to a JSON object that names an algorithm or a type.
@@ -172,7 +178,9 @@ fn jwts(text: &str, cands: &[Cand]) -> Vec<Hit> {
 }
 
 fn aws_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    cands.iter().copied()
+    cands
+        .iter()
+        .copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| !m.as_str().ends_with("EXAMPLE") && !looks_like_placeholder(&m.as_str()[4..]))
         .map(|m| Hit::new(m.start(), m.end()))
@@ -180,7 +188,9 @@ fn aws_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
 }
 
 fn bounded_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    cands.iter().copied()
+    cands
+        .iter()
+        .copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| {
             let body = m.as_str().split_once('_').map_or(m.as_str(), |(_, b)| b);
@@ -192,7 +202,9 @@ fn bounded_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
 }
 
 fn slack_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    cands.iter().copied()
+    cands
+        .iter()
+        .copied()
         .filter(|m| !char_before(text, m.start()).is_some_and(|c| c.is_ascii_alphanumeric()))
         .filter(|m| {
             let s = m.as_str();
@@ -200,17 +212,26 @@ fn slack_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
                 return !looks_like_placeholder(s.rsplit('/').next().unwrap_or(""));
             }
             // Real tokens carry a long numeric team or user id.
-            s.split('-').skip(1).any(|p| p.len() >= 8 && p.bytes().all(|b| b.is_ascii_digit())) && !looks_like_placeholder(&s[5..])
+            s.split('-')
+                .skip(1)
+                .any(|p| p.len() >= 8 && p.bytes().all(|b| b.is_ascii_digit()))
+                && !looks_like_placeholder(&s[5..])
         })
         .map(|m| Hit::new(m.start(), m.end()))
         .collect()
 }
 
 fn stripe_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    cands.iter().copied()
+    cands
+        .iter()
+        .copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| !looks_like_placeholder(&m.as_str()[8..]))
-        .map(|m| Hit { start: m.start(), end: m.end(), test_data: m.as_str()[3..].starts_with("test_") })
+        .map(|m| Hit {
+            start: m.start(),
+            end: m.end(),
+            test_data: m.as_str()[3..].starts_with("test_"),
+        })
         .collect()
 }
 
@@ -221,10 +242,17 @@ fn looks_like_hash(v: &str) -> bool {
         return true;
     }
     let parts: Vec<&str> = v.split('-').collect();
-    if parts.len() == 5 && [8, 4, 4, 4, 12].iter().zip(&parts).all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit())) {
+    if parts.len() == 5
+        && [8, 4, 4, 4, 12]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
         return true;
     }
-    ["sha256:", "sha1:", "md5:", "sha512:"].iter().any(|p| v.to_ascii_lowercase().starts_with(p))
+    ["sha256:", "sha1:", "md5:", "sha512:"]
+        .iter()
+        .any(|p| v.to_ascii_lowercase().starts_with(p))
 }
 
 fn char_classes(v: &str) -> usize {
@@ -237,15 +265,19 @@ fn char_classes(v: &str) -> usize {
 
 fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
-    for m in cands.iter().copied() {
+    for m in cands.iter() {
         if char_before(text, m.start()).is_some_and(|c| c.is_ascii_alphabetic()) {
             continue;
         }
         let s = m.as_str();
         // The value: after the assignment operator, without quotes and trailing punctuation.
-        let Some(op) = s.find([':', '=', '>']) else { continue };
+        let Some(op) = s.find([':', '=', '>']) else {
+            continue;
+        };
         let after = &s[op..];
-        let skip = after.find(|c: char| !matches!(c, ':' | '=' | '>' | '-' | ' ' | '\t' | '"' | '\'' | '`')).unwrap_or(after.len());
+        let skip = after
+            .find(|c: char| !matches!(c, ':' | '=' | '>' | '-' | ' ' | '\t' | '"' | '\'' | '`'))
+            .unwrap_or(after.len());
         let value_start = m.start() + op + skip;
         let value = text[value_start..m.end()].trim_end_matches(['.', ')', ']', '}']);
         let value_end = value_start + value.len();
@@ -254,7 +286,11 @@ fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
         if value.len() < 6 || looks_like_placeholder(value) || looks_like_hash(value) {
             continue;
         }
-        if value.contains("://") || value.starts_with("process.env") || value.starts_with('$') || value.starts_with('%') {
+        if value.contains("://")
+            || value.starts_with("process.env")
+            || value.starts_with('$')
+            || value.starts_with('%')
+        {
             continue;
         }
         let e = entropy(value);
@@ -273,53 +309,113 @@ fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     fn run(d: &Detector, text: &str) -> Vec<String> {
         let re = Regex::new(d.pattern).unwrap();
         let cands = super::super::candidates(&re, text, &[(0, text.len())]);
-        (d.validate)(text, &cands).into_iter().map(|h| text[h.start..h.end].to_string()).collect()
+        (d.validate)(text, &cands)
+            .into_iter()
+            .map(|h| text[h.start..h.end].to_string())
+            .collect()
     }
 
     #[test]
     fn provider_tokens() {
-        assert_eq!(run(&AWS_ACCESS_KEY, "key AKIACVGMDWBMK5F2FJ6I ok"), ["AKIACVGMDWBMK5F2FJ6I"]);
-        assert!(run(&AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE").is_empty(), "AWS documentation example");
+        assert_eq!(
+            run(&AWS_ACCESS_KEY, "key AKIACVGMDWBMK5F2FJ6I ok"),
+            ["AKIACVGMDWBMK5F2FJ6I"]
+        );
+        assert!(
+            run(&AWS_ACCESS_KEY, "AKIAIOSFODNN7EXAMPLE").is_empty(),
+            "AWS documentation example"
+        );
         assert!(run(&AWS_ACCESS_KEY, "XAKIACVGMDWBMK5F2FJ6I").is_empty());
-        assert_eq!(run(&GITHUB_TOKEN, "token ghs_9LkvO4QK7rkDWIdCURd8eHYOuxEra2gApQqB").len(), 1);
+        assert_eq!(
+            run(
+                &GITHUB_TOKEN,
+                "token ghs_9LkvO4QK7rkDWIdCURd8eHYOuxEra2gApQqB"
+            )
+            .len(),
+            1
+        );
         assert!(run(&GITHUB_TOKEN, "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").is_empty());
-        assert_eq!(run(&SLACK_TOKEN, "slack xoxb-50201375280-780911423056-PozNz517VH8SlHLONAZX14Rp #x").len(), 1);
+        assert_eq!(
+            run(
+                &SLACK_TOKEN,
+                "slack xoxb-50201375280-780911423056-PozNz517VH8SlHLONAZX14Rp #x"
+            )
+            .len(),
+            1
+        );
         assert!(run(&SLACK_TOKEN, "xoxb-your-token-here").is_empty());
-        assert_eq!(run(&GOOGLE_API_KEY, "gkey AIzaZ5hNFlBySOMEb3MWTY_HJUB7WL8ykbeiDuH ok").len(), 1);
-        assert!(run(&GOOGLE_API_KEY, "AIzaZ5hNFlBySOMEb3MWTY_HJUB7WL8ykbeiDuHX").is_empty(), "too long");
+        assert_eq!(
+            run(
+                &GOOGLE_API_KEY,
+                "gkey AIzaZ5hNFlBySOMEb3MWTY_HJUB7WL8ykbeiDuH ok"
+            )
+            .len(),
+            1
+        );
+        assert!(
+            run(&GOOGLE_API_KEY, "AIzaZ5hNFlBySOMEb3MWTY_HJUB7WL8ykbeiDuHX").is_empty(),
+            "too long"
+        );
         let t = "stripe sk_live_wOi5mUg7LyvTEbPHfouTxdY7 and sk_test_4eC39HqLyjWDarjtT1zdp7dc";
         let re = Regex::new(STRIPE_KEY.pattern).unwrap();
         let hits = stripe_keys(t, &super::super::candidates(&re, t, &[(0, t.len())]));
         assert_eq!(hits.len(), 2);
         assert!(!hits[0].test_data && hits[1].test_data);
-        assert!(run(&STRIPE_KEY, "pk_live_wOi5mUg7LyvTEbPHfouTxdY7").is_empty(), "publishable keys are public");
+        assert!(
+            run(&STRIPE_KEY, "pk_live_wOi5mUg7LyvTEbPHfouTxdY7").is_empty(),
+            "publishable keys are public"
+        );
     }
 
     #[test]
     fn key_blocks_and_jwts() {
         let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----";
         assert_eq!(run(&PRIVATE_KEY, &format!("here {key} bye")), [key]);
-        assert!(run(&PRIVATE_KEY, "paste your -----BEGIN RSA PRIVATE KEY----- here").is_empty());
+        assert!(run(
+            &PRIVATE_KEY,
+            "paste your -----BEGIN RSA PRIVATE KEY----- here"
+        )
+        .is_empty());
         let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
         assert_eq!(run(&JWT, &format!("jwt {jwt}")), [jwt]);
-        assert!(run(&JWT, "eyJub3RhIjoiand0In0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc").is_empty(), "header names no alg");
+        assert!(
+            run(&JWT, "eyJub3RhIjoiand0In0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc").is_empty(),
+            "header names no alg"
+        );
     }
 
     #[test]
     fn generic_secret_quiet_on_placeholders_and_hashes() {
-        assert_eq!(run(&GENERIC_SECRET, "db_password = \"Tr0ub4dor&3x\""), ["Tr0ub4dor&3x"]);
-        assert_eq!(run(&GENERIC_SECRET, "API_KEY: q8Z2xP0vLm4RtY7wK1sD"), ["q8Z2xP0vLm4RtY7wK1sD"]);
+        assert_eq!(
+            run(&GENERIC_SECRET, "db_password = \"Tr0ub4dor&3x\""),
+            ["Tr0ub4dor&3x"]
+        );
+        assert_eq!(
+            run(&GENERIC_SECRET, "API_KEY: q8Z2xP0vLm4RtY7wK1sD"),
+            ["q8Z2xP0vLm4RtY7wK1sD"]
+        );
         for quiet in [
-            "password: <your password>", "api_key = YOUR_API_KEY_HERE", "token: xxxxxxxxxxxxxxxx",
-            "secret = d41d8cd98f00b204e9800998ecf8427e", "token: 123e4567-e89b-12d3-a456-426614174000",
-            "password = ${DB_PASSWORD}", "token: sha256:9f86d081884c7d659a2feaa0c55ad015", "passwords: remember them",
-            "secret: tomorrow", "api_key = process.env.API_KEY",
+            "password: <your password>",
+            "api_key = YOUR_API_KEY_HERE",
+            "token: xxxxxxxxxxxxxxxx",
+            "secret = d41d8cd98f00b204e9800998ecf8427e",
+            "token: 123e4567-e89b-12d3-a456-426614174000",
+            "password = ${DB_PASSWORD}",
+            "token: sha256:9f86d081884c7d659a2feaa0c55ad015",
+            "passwords: remember them",
+            "secret: tomorrow",
+            "api_key = process.env.API_KEY",
         ] {
-            assert!(run(&GENERIC_SECRET, quiet).is_empty(), "{quiet}: {:?}", run(&GENERIC_SECRET, quiet));
+            assert!(
+                run(&GENERIC_SECRET, quiet).is_empty(),
+                "{quiet}: {:?}",
+                run(&GENERIC_SECRET, quiet)
+            );
         }
     }
 }
