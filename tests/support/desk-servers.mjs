@@ -19,8 +19,9 @@ export const basic = (user, pass) => `Basic ${Buffer.from(`${user}:${pass}`).toS
 /**
  * Starts one desk. `kind`: servicenow | jira | zendesk | webhook. Options: `auth` (the exact
  * Authorization header expected; omit for none), `secret` (webhook HMAC), `fault(req)` returning
- * null | 'fail' | 'timeout' | 'lose' for each request ('fail': 503; 'timeout': no answer at all;
- * 'lose': the request is carried out, a ticket created, and the answer never arrives). Resolves with `{url, tickets, requests, violations, close()}`.
+ * null | 'fail' | 'timeout' | 'lose' | 'gateway' for each request ('fail': 503; 'timeout': no
+ * answer at all; 'lose': the request is carried out, a ticket created, and the answer breaks
+ * off; 'gateway': carried out, then a proxy's 504). Resolves with `{url, tickets, requests, violations, close()}`.
  */
 export function startDesk(kind, { auth, secret, fault } = {}) {
   const state = { tickets: [], requests: [], violations: [], temp: new Map(), uploads: new Map(), idem: new Map(), seq: 0 };
@@ -49,11 +50,23 @@ export function startDesk(kind, { auth, secret, fault } = {}) {
       }
       const handler = HANDLERS[kind];
       const f = fault ? fault(entry) : null;
+      entry.fault = f;
+      entry.at = Date.now();
+      entry.socket = `${req.socket.remotePort}#${(req.socket.__requests = (req.socket.__requests || 0) + 1)}`;
       if (f === 'fail') { send(503, { error: 'Service Unavailable' }); return; }
       if (f === 'timeout') { held.add(res); res.on('close', () => held.delete(res)); return; }
       const out = await handler({ req, url, body, state, refuse, secret, base: `http://127.0.0.1:${server.address().port}` });
       if (!out) return; // refused
-      if (f === 'lose') { req.socket.destroy(); return; }
+      if (f === 'lose') {
+        // Carried out, then the answer is lost on the way: the first bytes of the status line
+        // arrive and the connection breaks. (A close with no byte at all would make the
+        // browser's own HTTP/1.1 stack resend the request on a reused connection; see
+        // docs/tickets.md.)
+        req.socket.end('HTTP/1.1 20');
+        req.socket.destroySoon?.();
+        return;
+      }
+      if (f === 'gateway') { send(504, { error: 'Gateway Timeout' }); return; }
       send(out.status, out.json, out.headers);
     } catch (err) {
       refuse(500, `server error: ${err.message}`);

@@ -67,7 +67,9 @@ export async function request(url, { method = 'GET', headers = {}, body, timeout
     json = null;
   }
   if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, json, text };
-  const retry = res.status === 408 || res.status === 429 || res.status >= 500;
+  // Only a 4xx is the desk's considered refusal; anything else (5xx, or a status no desk sends,
+  // as a broken-off answer can yield) may succeed later.
+  const retry = !(res.status >= 400 && res.status < 500) || res.status === 408 || res.status === 429;
   throw new DeliveryError(`the service desk answered HTTP ${res.status}${summary(json, text)}`, {
     retry, status: res.status, hint: retry ? '' : hintFor(res.status), detail: text.slice(0, 500),
   });
