@@ -52,6 +52,7 @@ fn hiding_tricks_are_seen_through_and_spans_point_at_what_was_typed() {
         ("we are under\u{00A0}\u{00A0}NDA", "under\u{00A0}\u{00A0}NDA"),
         ("Do Not\nDistribute", "Do Not\nDistribute"),
         ("emb\u{202E}argoed until Monday", "emb\u{202E}argoed until"),
+        ("strictly c\u{43E}nfid\u{435}ntial (Cyrillic о and е)", "strictly c\u{43E}nfid\u{435}ntial"),
     ];
     for (text, typed) in cases {
         let f = default_scan(text);

@@ -42,6 +42,36 @@ pub fn strip_accent(c: char) -> Option<char> {
     }
 }
 
+/// The Latin letter a Cyrillic or Greek letter looks like (`о` → `o`), lowercase. Used only
+/// inside words that also hold Latin letters ("cоnfidential" with a Cyrillic о): a word written
+/// wholly in Cyrillic or Greek is left as it is.
+pub fn confusable(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'А' | 'α' | 'Α' => 'a',
+        'в' | 'В' | 'β' | 'Β' => 'b',
+        'с' | 'С' => 'c',
+        'ԁ' | 'Ԁ' => 'd',
+        'е' | 'Е' | 'ε' | 'Ε' => 'e',
+        'һ' | 'Һ' | 'н' | 'Н' | 'Η' => 'h',
+        'і' | 'І' | 'ι' | 'Ι' | 'Ӏ' => 'i',
+        'ј' | 'Ј' => 'j',
+        'к' | 'К' | 'κ' | 'Κ' => 'k',
+        'м' | 'М' | 'Μ' => 'm',
+        'Ν' => 'n',
+        'о' | 'О' | 'ο' | 'Ο' => 'o',
+        'р' | 'Р' | 'ρ' | 'Ρ' => 'p',
+        'ԛ' => 'q',
+        'ѕ' | 'Ѕ' => 's',
+        'т' | 'Т' | 'τ' | 'Τ' => 't',
+        'ν' | 'ѵ' => 'v',
+        'ԝ' | 'Ԝ' => 'w',
+        'х' | 'Х' | 'χ' | 'Χ' => 'x',
+        'у' | 'У' | 'υ' | 'Υ' => 'y',
+        'Ζ' => 'z',
+        _ => return None,
+    })
+}
+
 /// Combining marks (accents written as separate characters after their letter).
 pub fn is_combining_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
@@ -77,5 +107,7 @@ mod tests {
         assert_eq!(strip_accent('Ł'), None, "Ł has no decomposition");
         assert_eq!(strip_accent('Ü'), Some('U'));
         assert_eq!(strip_accent('ß'), None);
+        assert_eq!(confusable('о'), Some('o'));
+        assert_eq!(confusable('ж'), None);
     }
 }

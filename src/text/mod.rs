@@ -340,9 +340,23 @@ impl TextScanner {
             }
         }
 
-        raws.sort_by_key(|r| (r.start, r.end));
+        raws.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         raws.dedup_by(|a, b| {
             a.start == b.start && a.end == b.end && same_source(a.source, b.source)
+        });
+        // A rule's match inside a longer match of the same rule ("confidential" inside "strictly
+        // confidential") is one finding.
+        let mut reach: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        raws.retain(|r| match r.source {
+            Source::Rule(i) => {
+                let end = reach.entry(i).or_insert(0);
+                if r.end <= *end {
+                    return false;
+                }
+                *end = r.end;
+                true
+            }
+            _ => true,
         });
         self.findings(text, raws)
     }

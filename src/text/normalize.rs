@@ -15,7 +15,7 @@
 //!
 //! Every byte of a view belongs to exactly one piece of its source, so spans map back exactly.
 
-use super::compat::{fold, is_combining_mark, strip_accent, Folded};
+use super::compat::{confusable, fold, is_combining_mark, strip_accent, Folded};
 
 /// A derived text and where each of its bytes came from in its source text.
 pub struct View {
@@ -234,9 +234,12 @@ impl View {
                 '\u{201C}' | '\u{201D}' => buf.push('"'),
                 '\u{2010}'..='\u{2015}' | '\u{2212}' => buf.push('-'),
                 c if is_combining_mark(c) => {}
-                c => match strip_accent(c) {
-                    Some(base) => buf.push(base.to_ascii_lowercase()),
-                    None => buf.extend(c.to_lowercase()),
+                c => match (strip_accent(c), confusable(c)) {
+                    (Some(base), _) => buf.push(base.to_ascii_lowercase()),
+                    (None, Some(latin)) if word_has_latin(src, i, i + c.len_utf8()) => {
+                        buf.push(latin)
+                    }
+                    _ => buf.extend(c.to_lowercase()),
                 },
             }
             if buf.len() == len && buf.starts_with(c) {
@@ -277,6 +280,21 @@ impl View {
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         self.span_in_source(start, end)
     }
+}
+
+/// Whether the word around `start..end` holds an ASCII letter (a mixed-script word).
+fn word_has_latin(text: &str, start: usize, end: usize) -> bool {
+    let word = |c: &char| c.is_alphanumeric() || is_combining_mark(*c);
+    let before = text[..start]
+        .chars()
+        .rev()
+        .take_while(word)
+        .any(|c| c.is_ascii_alphabetic());
+    before
+        || text[end..]
+            .chars()
+            .take_while(word)
+            .any(|c| c.is_ascii_alphabetic())
 }
 
 /// A keyword or phrase as the keyword view would show it (so terms and text compare equal).
@@ -335,6 +353,21 @@ mod tests {
         let (a, b) = spans_of(s, "cafe").unwrap();
         assert_eq!(&s[a..b], "Cafe\u{301}", "the mark belongs to its letter");
         assert_eq!(fold_term("Übermut"), "ubermut");
+    }
+
+    #[test]
+    fn lookalike_letters_fold_only_in_mixed_script_words() {
+        let s = "c\u{43E}nfid\u{435}ntial and \u{43A}\u{43E}\u{43D}\u{444}\u{438}\u{434}\u{435}\u{43D}\u{446}";
+        let k = View::keywords(&View::matching(s));
+        assert!(k.text.starts_with("confidential and "), "{}", k.text);
+        assert!(
+            k.text
+                .ends_with("\u{43A}\u{43E}\u{43D}\u{444}\u{438}\u{434}\u{435}\u{43D}\u{446}"),
+            "{}",
+            k.text
+        );
+        let (a, b) = spans_of(s, "confidential").unwrap();
+        assert_eq!(&s[a..b], "c\u{43E}nfid\u{435}ntial");
     }
 
     #[test]
