@@ -9,6 +9,7 @@ build_extension
 failed=()
 log "core tests (cargo test)"
 cargo test --quiet --all-targets || failed+=("cargo test")
+bash scripts/rt.sh || failed+=("Request Tracker install (tickets tests)")
 log "end-to-end tests (Chromium, Firefox ESR)"
 node --test --test-concurrency=1 tests/e2e/ || failed+=("end-to-end tests")
 if ((${#failed[@]})); then

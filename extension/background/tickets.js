@@ -12,7 +12,7 @@
 //   report.resend {id}              "Resend" in the popup
 //   report.flush                    runs the queue now and waits for it
 // The keyboard shortcut (commands "report-to-it") opens the form for the active tab.
-import { readTicketConfig } from './tickets/config.js';
+import { readTicketConfig, deskPermission } from './tickets/config.js';
 import { CATEGORIES } from './tickets/compose.js';
 import { enqueue, kick, drain, allRecords, getRecord, resend, ALARM } from './tickets/queue.js';
 
@@ -99,7 +99,7 @@ function describeDesk(config) {
     host = '';
   }
   return {
-    configured: true, adapter: config.adapter, host, error: config.error || '',
+    configured: true, adapter: config.adapter, host, error: config.error || '', permission: deskPermission(config),
     address: config.adapter === 'email' && typeof config.settings.email_to === 'string' ? config.settings.email_to : '',
   };
 }

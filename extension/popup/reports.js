@@ -84,7 +84,10 @@ function item(r, { api, t, desk }) {
       b.type = 'button';
       b.className = 'resend';
       b.textContent = t('reportsResend');
-      b.addEventListener('click', () => api.runtime.sendMessage({ type: 'report.resend', id: r.id }));
+      b.addEventListener('click', async () => {
+        if (desk && desk.permission && api.permissions) await api.permissions.request({ origins: [desk.permission] }).catch(() => false);
+        await api.runtime.sendMessage({ type: 'report.resend', id: r.id });
+      });
       actions.append(b);
     }
     const copy = document.createElement('button');

@@ -63,9 +63,16 @@ $('inc-screenshot').addEventListener('change', async () => {
   }
 });
 
+/** Asks, within the click, for access to the desk's address (once per desk). */
+function askForDesk(d) {
+  if (!d || !d.permission || !api.permissions) return Promise.resolve(true);
+  return api.permissions.request({ origins: [d.permission] }).catch(() => false);
+}
+
 $('form').addEventListener('submit', async (event) => {
   event.preventDefault();
   $('send').disabled = true;
+  await askForDesk(desk); // refused: the report is still saved, and says how to resend
   const res = await send({
     type: 'report.submit',
     draftId,

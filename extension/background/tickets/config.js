@@ -96,3 +96,19 @@ export function str(settings, key, fallback = '') {
   const v = settings[key];
   return typeof v === 'string' ? v : fallback;
 }
+
+/**
+ * The host permission the service worker needs to reach the desk (`https://host/*`), or null
+ * when none is needed: the email adapter sends nothing, and loopback test desks are reachable
+ * through the content scripts' match patterns.
+ */
+export function deskPermission(config) {
+  if (!config || !config.configured || config.error || config.adapter === 'email') return null;
+  try {
+    const url = new URL(config.settings.endpoint);
+    if (LOOPBACK.has(url.hostname)) return null;
+    return `${url.protocol}//${url.hostname}/*`;
+  } catch {
+    return null;
+  }
+}

@@ -13,7 +13,7 @@
 // browser that dies mid-request retries later; every attempt after the first asks the adapter to
 // look for a ticket an earlier, unanswered attempt may have created (or to reuse the idempotency
 // key). Only one drain runs at a time (Web Locks), so one record is never in flight twice.
-import { readTicketConfig } from './config.js';
+import { readTicketConfig, deskPermission } from './config.js';
 import { DeliveryError } from './http.js';
 import * as servicenow from './servicenow.js';
 import * as jira from './jira_service_management.js';
@@ -142,6 +142,14 @@ async function attempt(record, config) {
     record.state = 'drafted';
     record.adapter = 'email';
     record.mailto = email.draft(record, config.settings);
+    await saveRecord(record);
+    return;
+  }
+  const origin = deskPermission(config);
+  if (origin && api.permissions && !(await api.permissions.contains({ origins: [origin] }).catch(() => false))) {
+    reject(record, new DeliveryError(`SafePost may not contact ${origin.slice(0, -2)} yet`, {
+      retry: false, hint: 'Press "Resend" and allow SafePost to reach your company\'s service desk when the browser asks.',
+    }));
     await saveRecord(record);
     return;
   }
