@@ -28,7 +28,7 @@
     frame = document.createElement('iframe');
     frame.setAttribute('title', 'SafePost');
     frame.setAttribute('allowtransparency', 'true');
-    frame.style.cssText = 'border: 0; width: 100%; height: 100%; background: transparent; color-scheme: normal; ' +
+    frame.style.cssText = 'border: 0; width: 100%; height: 100%; background: transparent; color-scheme: light dark; ' +
       'pointer-events: auto; display: block;';
     frame.src = api.runtime.getURL('extension/core/core.html');
     shadow.append(frame);
