@@ -53,6 +53,8 @@ fn hiding_tricks_are_seen_through_and_spans_point_at_what_was_typed() {
         ("Do Not\nDistribute", "Do Not\nDistribute"),
         ("emb\u{202E}argoed until Monday", "emb\u{202E}argoed until"),
         ("strictly c\u{43E}nfid\u{435}ntial (Cyrillic о and е)", "strictly c\u{43E}nfid\u{435}ntial"),
+        ("this is C O N F I D E N T I A L, sorry", "C O N F I D E N T I A L"),
+        ("i.n.t.e.r.n.a.l o.n.l.y", "i.n.t.e.r.n.a.l o.n.l.y"),
     ];
     for (text, typed) in cases {
         let f = default_scan(text);

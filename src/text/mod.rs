@@ -223,6 +223,23 @@ impl TextScanner {
 
         if self.needs_keyword_view {
             let kv = View::keywords(&view);
+            // Spaced-out words ("c o n f i d e n t i a l"): keyword rules only, on a view with the
+            // run closed up.
+            if let Some(sq) = View::squeezed(&kv) {
+                self.keywords.find(&sq.text, |target, s, e| {
+                    if let KeywordTarget::Rule(r) = target {
+                        let (ks, ke) = sq.span_in_source(s, e);
+                        let (ms, me) = kv.span_in_source(ks, ke);
+                        let (os, oe) = view.original_span(ms, me);
+                        raws.push(Raw {
+                            start: os,
+                            end: oe,
+                            source: Source::Rule(r),
+                            test_data: false,
+                        });
+                    }
+                });
+            }
             self.keywords.find(&kv.text, |target, s, e| {
                 let (ms, me) = kv.span_in_source(s, e);
                 let (os, oe) = view.original_span(ms, me);

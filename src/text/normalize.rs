@@ -254,6 +254,73 @@ impl View {
         b.finish()
     }
 
+    /// The keyword view with spaced-out words closed up ("c o n f i d e n t i a l",
+    /// "s.e.c.r.e.t" → "confidential", "secret"): runs of at least four single letters or digits
+    /// separated by the same one character. `None` when the text has no such run (the usual case).
+    pub fn squeezed(keywords: &View) -> Option<View> {
+        const SEPS: &[char] = &[' ', '.', '-', '_', '*', '\u{B7}', '/', '|'];
+        let text = keywords.text.as_str();
+        // Cheap test first (every keystroke pays it): " w.x.y.z " somewhere, in ASCII.
+        let b = text.as_bytes();
+        let spaced = b.windows(9).any(|w| {
+            w[2] == w[4]
+                && w[4] == w[6]
+                && b" .-_*/|".contains(&w[2])
+                && [w[1], w[3], w[5], w[7]]
+                    .iter()
+                    .all(u8::is_ascii_alphanumeric)
+                && !w[0].is_ascii_alphanumeric()
+                && !w[8].is_ascii_alphanumeric()
+        });
+        if !spaced {
+            return None;
+        }
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let alnum = |k: usize| chars.get(k).is_some_and(|&(_, c)| c.is_alphanumeric());
+        // Runs as (index of first letter, index of last letter) in `chars`.
+        let mut runs = Vec::new();
+        let mut k = 0;
+        while k < chars.len() {
+            let starts_word = alnum(k) && (k == 0 || !alnum(k - 1)) && !alnum(k + 1);
+            let sep = chars
+                .get(k + 1)
+                .map(|&(_, c)| c)
+                .filter(|c| SEPS.contains(c));
+            if let (true, Some(sep)) = (starts_word, sep) {
+                let mut last = k;
+                while chars.get(last + 1).is_some_and(|&(_, c)| c == sep)
+                    && alnum(last + 2)
+                    && !alnum(last + 3)
+                {
+                    last += 2;
+                }
+                if (last - k) / 2 + 1 >= 4 {
+                    runs.push((k, last));
+                    k = last + 1;
+                    continue;
+                }
+            }
+            k += 1;
+        }
+        if runs.is_empty() {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let mut b = Builder::with_capacity(text.len());
+        let mut at = 0; // byte offset copied up to
+        for (first, last) in runs {
+            let run_start = chars[first].0;
+            b.copy(&bytes[at..run_start], at);
+            for idx in (first..=last).step_by(2) {
+                let (off, c) = chars[idx];
+                b.copy(&bytes[off..off + c.len_utf8()], off);
+            }
+            at = chars[last].0 + chars[last].1.len_utf8();
+        }
+        b.copy(&bytes[at..], at);
+        Some(b.finish())
+    }
+
     /// The span in this view's source of the view's bytes `start..end` (`start < end`).
     pub fn span_in_source(&self, start: usize, end: usize) -> (usize, usize) {
         if self.identity || end <= start {
@@ -368,6 +435,18 @@ mod tests {
         );
         let (a, b) = spans_of(s, "confidential").unwrap();
         assert_eq!(&s[a..b], "c\u{43E}nfid\u{435}ntial");
+    }
+
+    #[test]
+    fn spaced_out_words_close_up() {
+        let s = "this is C O N F I D E N T I A L, s.e.c.r.e.t and a b c";
+        let k = View::keywords(&View::matching(s));
+        let q = View::squeezed(&k).unwrap();
+        assert_eq!(q.text, "this is confidential, secret and a b c");
+        let i = q.text.find("confidential").unwrap();
+        let (a, b) = q.span_in_source(i, i + "confidential".len());
+        assert_eq!(&s[a..b], "C O N F I D E N T I A L");
+        assert!(View::squeezed(&View::keywords(&View::matching("a b c and x y"))).is_none());
     }
 
     #[test]
