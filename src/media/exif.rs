@@ -7,22 +7,51 @@
 //! directory at all. Values that any kept entry, directory or image strip also uses are never
 //! touched, so pictures, orientation and colour profiles stay exactly as they were.
 
+mod fields;
 mod ifd;
+mod kamadak;
 mod makernote;
 
 pub(crate) use ifd::{IfdKind, Tiff, Walk};
 
 use super::{ByteSource, MediaError, MediaReport, StripMode};
+use fields::Fields;
 use ifd::{Entry, Ifd, TAG_GPS_IFD, TAG_MAKER_NOTE};
 use std::collections::{BTreeMap, HashSet};
 
 /// Reads a TIFF-structured EXIF block (starting at its `II*\0`/`MM\0*` header) and adds what it
 /// reveals to `report`.
 pub fn inspect_tiff(tiff: &[u8], report: &mut MediaReport) -> Result<(), MediaError> {
+    inspect_tiff_with_reader(tiff, report).map(|_| ())
+}
+
+/// Which reader read an EXIF block's fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldReader {
+    /// The kamadak-exif crate: the normal path.
+    KamadakExif,
+    /// The built-in directory walker, because kamadak-exif could not read the whole block (why).
+    Walker(String),
+}
+
+/// [`inspect_tiff`], also saying which reader read the block's fields.
+pub fn inspect_tiff_with_reader(tiff: &[u8], report: &mut MediaReport) -> Result<FieldReader, MediaError> {
+    // The header check gives the same errors whichever reader goes on.
     let t = Tiff::new(&tiff, 0, tiff.len() as u64)?;
-    let walk = t.walk(true)?;
-    inspect_walk(&t, &walk, report, true);
-    Ok(())
+    match kamadak::read(tiff) {
+        Ok(exif) => {
+            kamadak::report(&exif, &t, report);
+            Ok(FieldReader::KamadakExif)
+        }
+        Err(why) => {
+            // Fallback: kamadak-exif rejects a block for one damaged directory or value and
+            // skips what it does not follow (see kamadak.rs); the walker reads every directory
+            // it can reach and notes a damaged GPS directory as a residual risk.
+            let walk = t.walk(true)?;
+            inspect_walk(&t, &walk, report, true);
+            Ok(FieldReader::Walker(why))
+        }
+    }
 }
 
 /// A same-length copy of the block with `mode`'s tags removed, or `None` when there is nothing to
@@ -81,17 +110,6 @@ pub(crate) fn merge_patches(t: &Tiff, patches: &[Patch]) -> Result<Vec<(u64, Vec
 
 // --- tags -------------------------------------------------------------------------------------
 
-const GPS_LAT_REF: u16 = 0x0001;
-const GPS_LAT: u16 = 0x0002;
-const GPS_LON_REF: u16 = 0x0003;
-const GPS_LON: u16 = 0x0004;
-const GPS_ALT_REF: u16 = 0x0005;
-const GPS_ALT: u16 = 0x0006;
-const GPS_DEST_LAT_REF: u16 = 0x0013;
-const GPS_DEST_LAT: u16 = 0x0014;
-const GPS_DEST_LON_REF: u16 = 0x0015;
-const GPS_DEST_LON: u16 = 0x0016;
-
 const MAKE: u16 = 0x010F;
 const MODEL: u16 = 0x0110;
 const DATE_TIME_ORIGINAL: u16 = 0x9003;
@@ -125,83 +143,81 @@ const IDENTITY_TAGS: &[(u16, &str, Class)] = &[
     (0xC634, "DNGPrivateData", Class::Private),
 ];
 
-fn group(kind: IfdKind) -> &'static str {
-    match kind {
-        IfdKind::Main(0) => "IFD0",
-        IfdKind::Main(_) => "IFD1",
-        IfdKind::Exif => "ExifIFD",
-        IfdKind::Gps => "GPS",
-        IfdKind::Interop => "InteropIFD",
-        IfdKind::Sub => "SubIFD",
-    }
-}
+// --- the walker's fields ----------------------------------------------------------------------
 
-// --- reading values ---------------------------------------------------------------------------
-
-/// The text of an ASCII (or UNDEFINED, or Windows UCS-2 `XP*`) value.
+/// The text of an ASCII, BYTE or UNDEFINED value (see [`fields::decode_text`]).
 pub(crate) fn text(t: &Tiff, e: &Entry) -> Option<String> {
-    let v = t.value(e, 64 * 1024)?;
-    let s = if (0x9C9B..=0x9C9F).contains(&e.tag) && e.typ == 1 {
-        let units: Vec<u16> =
-            v.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).take_while(|u| *u != 0).collect();
-        String::from_utf16_lossy(&units)
-    } else {
-        // Up to the first NUL after any leading NULs (some UNDEFINED strings start with them).
-        let start = v.iter().position(|b| *b != 0).unwrap_or(v.len());
-        let end = v[start..].iter().position(|b| *b == 0).map_or(v.len(), |i| start + i);
-        String::from_utf8_lossy(&v[start..end]).into_owned()
-    };
-    let s = super::found::clean_text(&s);
-    (!s.is_empty()).then_some(s)
+    let v = t.value(e, fields::MAX_TEXT as u64)?;
+    fields::decode_text(e.tag, e.typ, &v)
 }
 
-/// The values of a RATIONAL or SRATIONAL entry (NaN where the denominator is zero).
-fn rationals(t: &Tiff, e: &Entry) -> Vec<f64> {
-    if !matches!(e.typ, 5 | 10) || e.count == 0 || e.count > 16 {
-        return Vec::new();
+/// One directory found by the walker.
+struct WalkedIfd<'a, 'b> {
+    t: &'a Tiff<'b>,
+    ifd: &'a Ifd,
+}
+
+impl Fields for WalkedIfd<'_, '_> {
+    fn kind(&self) -> IfdKind {
+        self.ifd.kind
     }
-    let Some(v) = t.value(e, 128) else { return Vec::new() };
-    (0..e.count as usize)
-        .map(|i| {
-            let (n, d) = (t.u32_at(&v, i * 8), t.u32_at(&v, i * 8 + 4));
-            let (n, d) =
-                if e.typ == 10 { (f64::from(n as i32), f64::from(d as i32)) } else { (f64::from(n), f64::from(d)) };
-            if d == 0.0 {
-                f64::NAN
-            } else {
-                n / d
-            }
-        })
-        .collect()
-}
 
-/// The first BYTE/SHORT/LONG value.
-fn uint(t: &Tiff, e: &Entry) -> Option<u32> {
-    let v = t.value(e, 64)?;
-    match e.typ {
-        1 | 7 => v.first().map(|b| u32::from(*b)),
-        3 => Some(u32::from(t.u16_at(&v, 0))),
-        4 => Some(t.u32_at(&v, 0)),
-        _ => None,
+    fn tags(&self) -> Vec<u16> {
+        self.ifd.entries.iter().map(|e| e.tag).collect()
+    }
+
+    fn has(&self, tag: u16) -> bool {
+        self.ifd.get(tag).is_some()
+    }
+
+    fn text(&self, tag: u16) -> Option<String> {
+        text(self.t, self.ifd.get(tag)?)
+    }
+
+    fn numbers(&self, tag: u16) -> Option<(u16, Vec<f64>)> {
+        let e = self.ifd.get(tag)?;
+        let width = match e.typ {
+            1 | 6 | 7 => 1,
+            3 | 8 => 2,
+            4 | 9 | 11 => 4,
+            5 | 10 | 12 => 8,
+            _ => return None,
+        };
+        if e.count == 0 || e.count as usize > fields::MAX_NUMBERS {
+            return None;
+        }
+        let v = self.t.value(e, width * fields::MAX_NUMBERS as u64)?;
+        let t = self.t;
+        let numbers = (0..e.count as usize)
+            .map(|i| {
+                let (u16_at, u32_at) = (|at| t.u16_at(&v, at), |at| t.u32_at(&v, at));
+                match e.typ {
+                    1 | 7 => f64::from(v.get(i).copied().unwrap_or(0)),
+                    6 => f64::from(v.get(i).copied().unwrap_or(0) as i8),
+                    3 => f64::from(u16_at(i * 2)),
+                    8 => f64::from(u16_at(i * 2) as i16),
+                    4 => f64::from(u32_at(i * 4)),
+                    9 => f64::from(u32_at(i * 4) as i32),
+                    11 => f64::from(f32::from_bits(u32_at(i * 4))),
+                    5 => fields::ratio(f64::from(u32_at(i * 8)), f64::from(u32_at(i * 8 + 4))),
+                    10 => fields::ratio(f64::from(u32_at(i * 8) as i32), f64::from(u32_at(i * 8 + 4) as i32)),
+                    _ => {
+                        let (a, b) = (u64::from(u32_at(i * 8)), u64::from(u32_at(i * 8 + 4)));
+                        let bits = if t.big_endian { a << 32 | b } else { b << 32 | a };
+                        f64::from_bits(bits)
+                    }
+                }
+            })
+            .collect();
+        Some((e.typ, numbers))
+    }
+
+    fn maker_note(&self, report: &mut MediaReport) {
+        if let Some(e) = self.ifd.get(TAG_MAKER_NOTE) {
+            makernote::inspect(self.t, e, report);
+        }
     }
 }
-
-/// Degrees from a GPS degrees/minutes/seconds value and its N/S/E/W reference.
-fn degrees(t: &Tiff, gps: &Ifd, value: u16, reference: u16) -> Option<f64> {
-    let e = gps.get(value)?;
-    let v = rationals(t, e);
-    if v.is_empty() || v.iter().any(|x| !x.is_finite()) {
-        return None;
-    }
-    let deg = v[0] + v.get(1).copied().unwrap_or(0.0) / 60.0 + v.get(2).copied().unwrap_or(0.0) / 3600.0;
-    let negative = gps
-        .get(reference)
-        .and_then(|r| text(t, r))
-        .is_some_and(|r| matches!(r.chars().next(), Some('S' | 's' | 'W' | 'w')));
-    Some(if negative { -deg } else { deg })
-}
-
-// --- inspecting -------------------------------------------------------------------------------
 
 /// Adds what a walked TIFF block reveals. `embedded`: an EXIF block inside another container
 /// (IFD1 is then a thumbnail) rather than a TIFF/DNG file.
@@ -216,92 +232,9 @@ pub(crate) fn inspect_walk(t: &Tiff, walk: &Walk, report: &mut MediaReport, embe
     if walk.gps_pointer && walk.find(IfdKind::Gps).is_none() && !walk.problems.iter().any(|(k, _)| *k == IfdKind::Gps) {
         report.add_residual("the EXIF GPS directory could not be read; it may hold location");
     }
-    for ifd in &walk.ifds {
-        match ifd.kind {
-            IfdKind::Gps => inspect_gps(t, ifd, report),
-            IfdKind::Main(0) | IfdKind::Exif => inspect_identity(t, ifd, report),
-            IfdKind::Main(_) | IfdKind::Sub if !embedded => inspect_identity(t, ifd, report),
-            _ => {}
-        }
-    }
-    // Weaker location hints that stripping location leaves in place.
-    let has_maker_note = walk.ifds.iter().any(|i| i.get(TAG_MAKER_NOTE).is_some());
-    let make = report.identity.make.clone().unwrap_or_default().to_ascii_lowercase();
-    if has_maker_note && ["canon", "pentax", "ricoh", "casio", "panasonic"].iter().any(|m| make.starts_with(m)) {
-        report.add_residual(
-            "this camera's maker notes can name a home or world-time city; stripping location keeps them \
-             (identifying mode removes maker notes)",
-        );
-    }
-    let geotiff = walk.ifds.iter().any(|i| GEOTIFF_TAGS.iter().any(|t| i.get(*t).is_some()));
-    if geotiff {
-        report.add_residual("GeoTIFF georeferencing tags place the image on a map; they are not removed");
-    }
-}
-
-/// ModelPixelScale, ModelTiepoint, ModelTransformation, GeoKeyDirectory.
-const GEOTIFF_TAGS: &[u16] = &[33550, 33922, 34264, 34735];
-
-fn inspect_gps(t: &Tiff, gps: &Ifd, report: &mut MediaReport) {
-    let lat = degrees(t, gps, GPS_LAT, GPS_LAT_REF);
-    let lon = degrees(t, gps, GPS_LON, GPS_LON_REF);
-    if let (Some(lat), Some(lon)) = (lat, lon) {
-        let alt = gps.get(GPS_ALT).and_then(|e| rationals(t, e).first().copied()).filter(|a| a.is_finite()).map(|a| {
-            let below = gps.get(GPS_ALT_REF).and_then(|e| uint(t, e)) == Some(1);
-            if below {
-                -a
-            } else {
-                a
-            }
-        });
-        report.add_coordinates("EXIF:GPS", lat, lon, alt);
-    }
-    let dlat = degrees(t, gps, GPS_DEST_LAT, GPS_DEST_LAT_REF);
-    let dlon = degrees(t, gps, GPS_DEST_LON, GPS_DEST_LON_REF);
-    if let (Some(lat), Some(lon)) = (dlat, dlon) {
-        report.add_coordinates("EXIF:GPSDest", lat, lon, None);
-    }
-}
-
-fn inspect_identity(t: &Tiff, ifd: &Ifd, report: &mut MediaReport) {
-    for e in &ifd.entries {
-        match e.tag {
-            MAKE => {
-                if let Some(v) = text(t, e) {
-                    report.set_make(&v)
-                }
-            }
-            MODEL => {
-                if let Some(v) = text(t, e) {
-                    report.set_model(&v)
-                }
-            }
-            DATE_TIME_ORIGINAL => {
-                if let Some(v) = text(t, e) {
-                    report.set_captured_at(&v)
-                }
-            }
-            TAG_MAKER_NOTE => makernote::inspect(t, e, report),
-            tag => {
-                let Some((_, name, class)) = IDENTITY_TAGS.iter().find(|(id, _, _)| *id == tag) else { continue };
-                let tag_name = format!("{}:{name}", group(ifd.kind));
-                match class {
-                    Class::Serial => {
-                        let value = text(t, e).or_else(|| uint(t, e).map(|n| n.to_string()));
-                        if let Some(v) = value {
-                            report.add_serial(&tag_name, &v);
-                        }
-                    }
-                    Class::Owner => {
-                        if let Some(v) = text(t, e) {
-                            report.add_owner(&tag_name, &v);
-                        }
-                    }
-                    Class::Private => {}
-                }
-            }
-        }
-    }
+    let dirs: Vec<WalkedIfd> = walk.ifds.iter().map(|ifd| WalkedIfd { t, ifd }).collect();
+    let dirs: Vec<&dyn Fields> = dirs.iter().map(|d| d as &dyn Fields).collect();
+    fields::report_block(&dirs, embedded, report);
 }
 
 // --- cleaning ---------------------------------------------------------------------------------

@@ -1,0 +1,180 @@
+//! kamadak-exif is the EXIF field reader; the built-in directory walker reads only the blocks
+//! kamadak-exif rejects or cannot see all of. These tests show which reader a block takes and
+//! that the report is right either way.
+//!
+//! The corpus tests need the real-photo corpus (`../shared/corpus`, or `SAFEPOST_CORPUS`), as
+//! `tests/media_corpus.rs` does, and fail when it is missing.
+
+use safepost::media::exif::{self, FieldReader};
+use safepost::media::{Format, MediaReport};
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media").join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn corpus_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("SAFEPOST_CORPUS") {
+        return PathBuf::from(p);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+}
+
+fn truth() -> Vec<Value> {
+    let path = corpus_dir().join("truth.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("corpus truth {}: {e} (set SAFEPOST_CORPUS to the corpus directory)", path.display())
+    });
+    match serde_json::from_str(&text) {
+        Ok(Value::Array(a)) => a,
+        other => panic!("truth.json is not an array: {other:?}"),
+    }
+}
+
+/// The TIFF block of a JPEG's first `Exif\0\0` APP1 segment.
+fn jpeg_exif(jpeg: &[u8]) -> Option<Vec<u8>> {
+    let mut pos = 2;
+    while pos + 4 <= jpeg.len() && jpeg[pos] == 0xFF {
+        let m = jpeg[pos + 1];
+        let len = usize::from(u16::from_be_bytes([jpeg[pos + 2], jpeg[pos + 3]]));
+        let payload = jpeg.get(pos + 4..pos + 2 + len)?;
+        if m == 0xE1 && payload.starts_with(b"Exif\0\0") {
+            return Some(payload[6..].to_vec());
+        }
+        if m == 0xDA || len < 2 {
+            return None;
+        }
+        pos += 2 + len;
+    }
+    None
+}
+
+fn read(tiff: &[u8]) -> (FieldReader, MediaReport) {
+    let mut r = MediaReport::new(Format::Jpeg);
+    let reader = exif::inspect_tiff_with_reader(tiff, &mut r).expect("readable EXIF block");
+    (reader, r)
+}
+
+fn coordinates(r: &MediaReport) -> Option<(f64, f64)> {
+    r.location.as_ref().and_then(|l| l.lat.zip(l.lon))
+}
+
+fn close(a: (f64, f64), b: (f64, f64)) -> bool {
+    (a.0 - b.0).abs() < 1e-4 && (a.1 - b.1).abs() < 1e-4
+}
+
+#[test]
+fn normal_block_is_read_by_kamadak_exif() {
+    // Written by ExifTool (tests/fixtures/media/make.sh): GPS, identity, maker-note-free.
+    let tiff = jpeg_exif(&fixture("jpeg_all.jpg")).expect("EXIF segment");
+    let (reader, r) = read(&tiff);
+    assert_eq!(reader, FieldReader::KamadakExif);
+    assert!(close(coordinates(&r).expect("coordinates"), (50.4501, 30.5234)), "{:?}", r.location);
+    assert_eq!(r.location.as_ref().and_then(|l| l.altitude), Some(179.0));
+    assert_eq!(r.identity.make.as_deref(), Some("SafeCam"));
+    assert_eq!(r.identity.captured_at.as_deref(), Some("2024:05:01 10:11:12"));
+    assert!(r.identity.serial_numbers.contains(&"ExifIFD:SerialNumber: SN123456".to_string()), "{:?}", r.identity);
+    assert!(r.identity.owner_names.contains(&"IFD0:Artist: Olena_Artist".to_string()), "{:?}", r.identity);
+}
+
+#[test]
+fn block_kamadak_exif_rejects_falls_back_to_the_walker() {
+    // FurnaceCreekInn.jpg's GPS pointer has a type kamadak-exif refuses ("Invalid pointer"), yet
+    // ExifTool, and the walker, read its GPS directory.
+    let rel = "exiv2/test/data/FurnaceCreekInn.jpg";
+    let entry = truth().into_iter().find(|e| e["path"] == rel).expect("FurnaceCreekInn.jpg in truth.json");
+    let want = (entry["lat"].as_f64().expect("truth lat"), entry["lon"].as_f64().expect("truth lon"));
+    let jpeg = std::fs::read(corpus_dir().join(rel)).expect("corpus file");
+    let (reader, r) = read(&jpeg_exif(&jpeg).expect("EXIF segment"));
+    match reader {
+        FieldReader::Walker(why) => assert!(why.contains("Invalid pointer"), "{why}"),
+        other => panic!("expected the walker, got {other:?}"),
+    }
+    assert!(close(coordinates(&r).expect("coordinates"), want), "{:?} vs ExifTool {want:?}", r.location);
+}
+
+/// A little-endian EXIF block whose GPS directory (50°27' N, 30°31' E) hangs off IFD0 or, as
+/// some writers do it, off the Exif IFD.
+fn gps_block(gps_in_exif_ifd: bool) -> Vec<u8> {
+    fn entry(out: &mut Vec<u8>, tag: u16, typ: u16, count: u32, value: [u8; 4]) {
+        out.extend_from_slice(&tag.to_le_bytes());
+        out.extend_from_slice(&typ.to_le_bytes());
+        out.extend_from_slice(&count.to_le_bytes());
+        out.extend_from_slice(&value);
+    }
+    let (ifd0, exif_ifd, gps, r1, r2) = (8u32, 26u32, 44u32, 98u32, 122u32);
+    let mut b = b"II*\0".to_vec();
+    b.extend_from_slice(&ifd0.to_le_bytes());
+    // IFD0: one pointer.
+    b.extend_from_slice(&1u16.to_le_bytes());
+    if gps_in_exif_ifd {
+        entry(&mut b, 0x8769, 4, 1, exif_ifd.to_le_bytes());
+    } else {
+        entry(&mut b, 0x8825, 4, 1, gps.to_le_bytes());
+    }
+    b.extend_from_slice(&0u32.to_le_bytes());
+    // Exif IFD: the GPS pointer (unused bytes when GPS hangs off IFD0).
+    b.extend_from_slice(&1u16.to_le_bytes());
+    entry(&mut b, 0x8825, 4, 1, gps.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    assert_eq!(b.len() as u32, gps);
+    b.extend_from_slice(&4u16.to_le_bytes());
+    entry(&mut b, 1, 2, 2, *b"N\0\0\0");
+    entry(&mut b, 2, 5, 3, r1.to_le_bytes());
+    entry(&mut b, 3, 2, 2, *b"E\0\0\0");
+    entry(&mut b, 4, 5, 3, r2.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    assert_eq!(b.len() as u32, r1);
+    for n in [50u32, 27, 0, 30, 31, 0] {
+        b.extend_from_slice(&n.to_le_bytes());
+        b.extend_from_slice(&1u32.to_le_bytes());
+    }
+    assert_eq!(b.len() as u32, r2 + 24);
+    b
+}
+
+#[test]
+fn gps_pointer_kamadak_exif_does_not_follow_takes_the_walker() {
+    let want = (50.0 + 27.0 / 60.0, 30.0 + 31.0 / 60.0);
+    let (reader, r) = read(&gps_block(false));
+    assert_eq!(reader, FieldReader::KamadakExif);
+    assert!(close(coordinates(&r).expect("coordinates"), want), "{:?}", r.location);
+
+    // kamadak-exif reads this block without error but keeps the pointer as a plain Exif field.
+    let (reader, r) = read(&gps_block(true));
+    match reader {
+        FieldReader::Walker(why) => assert!(why.contains("0x8825"), "{why}"),
+        other => panic!("expected the walker, got {other:?}"),
+    }
+    assert!(close(coordinates(&r).expect("coordinates"), want), "{:?}", r.location);
+}
+
+#[test]
+fn corpus_blocks_mostly_take_kamadak_exif_and_never_panic() {
+    let mut kamadak = 0;
+    let mut walker = Vec::new();
+    for e in truth() {
+        let rel = e["path"].as_str().unwrap_or_default();
+        if e["format"] != "jpeg" {
+            continue;
+        }
+        let Ok(jpeg) = std::fs::read(corpus_dir().join(rel)) else { panic!("{rel}: unreadable") };
+        let Some(tiff) = jpeg_exif(&jpeg) else { continue };
+        let mut r = MediaReport::new(Format::Jpeg);
+        let result = std::panic::catch_unwind(move || exif::inspect_tiff_with_reader(&tiff, &mut r));
+        match result {
+            Ok(Ok(FieldReader::KamadakExif)) => kamadak += 1,
+            Ok(Ok(FieldReader::Walker(why))) => walker.push(format!("{rel}: {why}")),
+            Ok(Err(_)) => walker.push(format!("{rel}: unreadable by either")),
+            Err(_) => panic!("{rel}: panicked"),
+        }
+    }
+    println!("kamadak-exif: {kamadak} blocks; walker: {}", walker.len());
+    for w in &walker {
+        println!("  {w}");
+    }
+    assert!(kamadak > 250, "kamadak-exif read only {kamadak} corpus JPEG EXIF blocks");
+    assert!(walker.len() * 10 < kamadak, "too many fallbacks: {walker:#?}");
+}
