@@ -6,6 +6,8 @@
 import init, { coreVersion } from '../core/pkg/safepost.js';
 import { policyHandlers } from './policy.js';
 import { ticketHandlers } from './tickets.js';
+import { siteHandlers } from './sites.js';
+import { overrideHandlers } from './overrides.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const STATUS_KEY = 'coreStatus';
@@ -70,8 +72,9 @@ const handlers = {
   },
 };
 
-// Each job's module adds its own message types: policy.* (policy.js), report.* (tickets.js).
-Object.assign(handlers, policyHandlers, ticketHandlers);
+// Each job's module adds its own message types: policy.* (policy.js), report.* (tickets.js),
+// sites.* (sites.js), gate.override and overrides.* (overrides.js).
+Object.assign(handlers, policyHandlers, ticketHandlers, siteHandlers, overrideHandlers);
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const handler = msg && Object.hasOwn(handlers, msg.type) && handlers[msg.type];

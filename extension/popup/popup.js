@@ -1,7 +1,8 @@
 // Toolbar popup: a one-line status of SafePost's protection (status.js) and reports to IT
-// (reports.js). Each section is its own module.
+// (reports.js), the sites IT added that still need the user's permission (sites.js). Each section is its own module.
 import { showStatus } from './status.js';
 import { showReports } from './reports.js';
+import { showSites } from './sites.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 export const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -11,4 +12,5 @@ for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = 
 await Promise.all([
   showStatus(document.getElementById('status'), { api, t }),
   showReports(document.getElementById('reports'), { api, t }),
+  showSites(document.getElementById('sites'), { api, t }),
 ]);
