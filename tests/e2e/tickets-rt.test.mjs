@@ -4,6 +4,7 @@
 // through RT's REST2 API: subject, queue, content, and that only what the user chose was sent.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, request as httpRequest } from 'node:http';
 import { startServer } from '../support/server.mjs';
 import { startRt, rtInstalled, ticketContent, ID_FIELD } from '../support/rt.mjs';
 import {
@@ -20,6 +21,38 @@ async function settled(form) {
 }
 
 const SECRET = '4111 1111 1111 1111';
+
+/**
+ * A proxy in front of RT that passes everything on, except that RT's answer to the first ticket
+ * creation is broken off after RT has created the ticket (the answer is lost on the way back).
+ */
+function lossyProxy(target) {
+  let lost = 0;
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const up = httpRequest(`${target}${req.url}`, { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (upRes) => {
+        const body = [];
+        upRes.on('data', (c) => body.push(c));
+        upRes.on('end', () => {
+          if (req.method === 'POST' && req.url === '/REST/2.0/ticket' && lost === 0) {
+            lost += 1;
+            req.socket.end('HTTP/1.1 20');
+            return;
+          }
+          res.writeHead(upRes.statusCode, upRes.headers).end(Buffer.concat(body));
+        });
+      });
+      up.on('error', () => res.destroy());
+      up.end(Buffer.concat(chunks));
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}`, lost: () => lost,
+    close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+  })));
+}
 
 describe('Report to IT → Request Tracker 5 (real)', { skip: !rtInstalled() && 'RT 5 is not installed (bash scripts/rt.sh)' }, () => {
   let rt; let server; let ext; let profile; let b; let unsetPolicy;
@@ -125,5 +158,35 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: !rtInstalled() && 
     assert.ok(!text.includes('/compose'), 'page address unticked');
     assert.ok(!/Environment:/.test(text), 'versions unticked');
     assert.ok(!text.includes('Booked the offsite'), 'post text not ticked');
+  });
+  test('RT\'s answer to the creation is lost: the retry finds the ticket through REST2 instead of filing another', async () => {
+    const proxy = await lossyProxy(rt.url);
+    try {
+      await b.close();
+      const tickets = { adapter: 'request_tracker', endpoint: proxy.url, token: rt.token, queue: 'General' };
+      unsetPolicy = setManagedTickets(tickets);
+      b = await launchChromiumProfile({ profileDir: profile, extensionDir: ext });
+      await waitForDesk(b, tickets);
+      const before = (await rt.api(`/tickets?query=${encodeURIComponent("Queue = 'General'")}`)).json.total;
+      const page = await b.context.newPage();
+      await page.goto(`chrome-extension://${b.extensionId}/extension/popup/popup.html`);
+      const { id } = await page.evaluate(() => chrome.runtime.sendMessage({
+        type: 'report.submit', category: 'security', description: 'Lost-answer check.', context: { findings: [] }, include: {},
+      }));
+      let rec = null;
+      for (let i = 0; i < 200 && !(rec && rec.state === 'delivered'); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        rec = (await reports(b)).find((r) => r.id === id);
+      }
+      assert.equal(rec && rec.state, 'delivered', JSON.stringify(rec && rec.lastError));
+      assert.equal(proxy.lost(), 1, 'the first answer was really lost');
+      assert.ok(rec.attempts >= 2);
+      const found = await rt.api(`/tickets?query=${encodeURIComponent(`'CF.{${ID_FIELD}}' = '${id}'`)}`);
+      assert.equal(found.json.total, 1, 'exactly one ticket carries this report id');
+      assert.equal(String(found.json.items[0].id), rec.ticket.id);
+      assert.equal((await rt.api(`/tickets?query=${encodeURIComponent("Queue = 'General'")}`)).json.total, before + 1);
+    } finally {
+      await proxy.close();
+    }
   });
 });
