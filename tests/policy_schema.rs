@@ -346,3 +346,26 @@ fn the_docs_settings_table_matches_the_schema() {
         );
     }
 }
+
+#[test]
+fn the_docs_example_policy_is_valid_and_conforms() {
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/policy.md")).unwrap();
+    let start = docs
+        .find("```json")
+        .expect("docs/policy.md has a JSON example")
+        + "```json".len();
+    let end = start + docs[start..].find("```").unwrap();
+    let example = &docs[start..end];
+    let (policy, errors) = Policy::from_json(example);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(policy.rules.iter().any(|r| r.id == "codenames"));
+    let mut problems = Vec::new();
+    conforms(
+        &serde_json::from_str(example).unwrap(),
+        &schema(),
+        "$",
+        &mut problems,
+    );
+    assert!(problems.is_empty(), "{problems:#?}");
+}
