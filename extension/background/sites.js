@@ -10,21 +10,22 @@
 // `sites.`.
 //
 // Each host becomes one match pattern: `https://*.HOST/*` (which matches HOST itself and its
-// subdomains, as the schema promises); an IP address becomes `https://IP/*`. Plain http only for
-// loopback names browsers resolve locally (`localhost`, `*.localhost`): match patterns cannot
-// wildcard IP addresses, so 127.0.0.1 is the only loopback address SafePost covers (statically).
+// subdomains, as the schema promises); an IP address becomes `https://IP/*`. Plain http only on
+// loopback (for tests and local demos). Match patterns cannot wildcard IP addresses, so the
+// manifest's optional permissions cover `http://*.localhost/*` (names browsers always resolve to
+// loopback) and the only loopback address SafePost runs on is 127.0.0.1 (statically).
 const api = globalThis.browser ?? globalThis.chrome;
 export const SCRIPT_ID = 'safepost-it-sites';
 const EFFECTIVE_KEY = 'effectivePolicy';
 
 const isIp = (host) => /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
-const isLocalName = (host) => host === 'localhost' || host.endsWith('.localhost');
+const isLoopback = (host) => host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host);
 
 /** The one match pattern that covers `host` and its subdomains. */
 export function patternFor(host) {
   const h = String(host).trim().replace(/\.$/, '').toLowerCase();
   if (!h || !/^[a-z0-9.-]+$/.test(h)) return null;
-  const scheme = isLocalName(h) ? 'http' : 'https';
+  const scheme = isLoopback(h) ? 'http' : 'https';
   return isIp(h) ? `${scheme}://${h}/*` : `${scheme}://*.${h}/*`;
 }
 
@@ -35,7 +36,7 @@ function covers(staticPattern, pattern) {
   const w = parse(pattern);
   if (!s || !w || s[1] !== w[1]) return false;
   const [sHost, wHost] = [s[2], w[2]];
-  if (sHost === wHost) return true;
+  if (sHost === wHost || sHost === '*') return true;
   if (!sHost.startsWith('*.')) return false;
   const base = sHost.slice(2);
   const wanted = wHost.startsWith('*.') ? wHost.slice(2) : wHost;
@@ -44,9 +45,11 @@ function covers(staticPattern, pattern) {
 
 /**
  * The patterns SafePost needs for the policy's sites, without the ones the manifest's static
- * content scripts already cover. Returns `[{host, pattern}]`, one per host, in policy order.
+ * content scripts already cover, and only those the manifest lets it request (`optional`: a
+ * loopback address other than 127.0.0.1 cannot be, and asking for it would fail the whole
+ * request). Returns `[{host, pattern}]`, one per host, in policy order.
  */
-export function wantedPatterns(sites, staticMatches) {
+export function wantedPatterns(sites, staticMatches, optional = ['https://*/*', 'http://*.localhost/*']) {
   const out = [];
   const seen = new Set();
   for (const host of Array.isArray(sites) ? sites : []) {
@@ -54,6 +57,7 @@ export function wantedPatterns(sites, staticMatches) {
     if (!pattern || seen.has(pattern)) continue;
     seen.add(pattern);
     if (staticMatches.some((m) => covers(m, pattern))) continue;
+    if (!optional.some((m) => covers(m, pattern))) continue;
     out.push({ host: String(host), pattern });
   }
   return out;
@@ -66,7 +70,8 @@ function staticEntry() {
 /** `{hosts, granted, missing}`: patterns the policy needs, split by whether the user granted them. */
 export async function siteStatus() {
   const effective = (await api.storage.local.get(EFFECTIVE_KEY))[EFFECTIVE_KEY];
-  const wanted = wantedPatterns(effective?.policy?.sites, staticEntry().matches ?? []);
+  const manifest = api.runtime.getManifest();
+  const wanted = wantedPatterns(effective?.policy?.sites, staticEntry().matches ?? [], manifest.optional_host_permissions ?? []);
   const granted = [];
   const missing = [];
   for (const { pattern } of wanted) {
