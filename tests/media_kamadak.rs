@@ -178,3 +178,41 @@ fn corpus_blocks_mostly_take_kamadak_exif_and_never_panic() {
     assert!(kamadak > 250, "kamadak-exif read only {kamadak} corpus JPEG EXIF blocks");
     assert!(walker.len() * 10 < kamadak, "too many fallbacks: {walker:#?}");
 }
+
+#[test]
+fn values_too_costly_for_kamadak_exif_take_the_walker() {
+    // IFD0: make, model and artist, each a 60 KB ASCII value of NULs at the same offset.
+    // kamadak-exif would split each into 60 000 empty strings; the screen sends it to the walker.
+    let tags = [0x010Fu16, 0x0110, 0x013B];
+    let value_at = 8 + 2 + tags.len() as u32 * 12 + 4;
+    let mut b = b"II*\0\x08\0\0\0".to_vec();
+    b.extend_from_slice(&(tags.len() as u16).to_le_bytes());
+    for tag in tags {
+        b.extend_from_slice(&tag.to_le_bytes());
+        b.extend_from_slice(&2u16.to_le_bytes());
+        b.extend_from_slice(&60_000u32.to_le_bytes());
+        b.extend_from_slice(&value_at.to_le_bytes());
+    }
+    b.extend_from_slice(&0u32.to_le_bytes());
+    b.resize(value_at as usize + 60_000, 0);
+    let (reader, r) = read(&b);
+    match reader {
+        FieldReader::Walker(why) => assert!(why.contains("cost"), "{why}"),
+        other => panic!("expected the walker, got {other:?}"),
+    }
+    assert_eq!(r.identity.make, None);
+
+    // The same entries with short values are kamadak-exif's.
+    let short: Vec<u8> = {
+        let mut s = b.clone();
+        for (i, _) in tags.iter().enumerate() {
+            let at = 10 + i * 12 + 4;
+            s[at..at + 4].copy_from_slice(&6u32.to_le_bytes());
+        }
+        s[value_at as usize..value_at as usize + 6].copy_from_slice(b"Canon\0");
+        s
+    };
+    let (reader, r) = read(&short);
+    assert_eq!(reader, FieldReader::KamadakExif);
+    assert_eq!(r.identity.make.as_deref(), Some("Canon"));
+}

@@ -36,18 +36,20 @@ pub enum FieldReader {
 
 /// [`inspect_tiff`], also saying which reader read the block's fields.
 pub fn inspect_tiff_with_reader(tiff: &[u8], report: &mut MediaReport) -> Result<FieldReader, MediaError> {
-    // The header check gives the same errors whichever reader goes on.
     let t = Tiff::new(&tiff, 0, tiff.len() as u64)?;
-    match kamadak::read(tiff) {
+    // The walker's pass over the directory tables (no values) screens the block for
+    // kamadak-exif, and is what the fallback reports from.
+    let walk = t.walk(true)?;
+    match kamadak::screen(&walk).and_then(|()| kamadak::read(tiff)) {
         Ok(exif) => {
             kamadak::report(&exif, &t, report);
             Ok(FieldReader::KamadakExif)
         }
         Err(why) => {
-            // Fallback: kamadak-exif rejects a block for one damaged directory or value and
-            // skips what it does not follow (see kamadak.rs); the walker reads every directory
-            // it can reach and notes a damaged GPS directory as a residual risk.
-            let walk = t.walk(true)?;
+            // Fallback: kamadak-exif rejects a block for one damaged directory or value, skips
+            // directories it does not follow, and has no size limits (see kamadak.rs); the
+            // walker reads every directory it can reach, within limits, and notes a damaged GPS
+            // directory as a residual risk.
             inspect_walk(&t, &walk, report, true);
             Ok(FieldReader::Walker(why))
         }

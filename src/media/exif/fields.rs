@@ -21,6 +21,20 @@ const GPS_DEST_LAT: u16 = 0x0014;
 const GPS_DEST_LON_REF: u16 = 0x0015;
 const GPS_DEST_LON: u16 = 0x0016;
 
+/// The GPS tags read.
+pub(super) const GPS_TAGS: &[u16] = &[
+    GPS_LAT_REF,
+    GPS_LAT,
+    GPS_LON_REF,
+    GPS_LON,
+    GPS_ALT_REF,
+    GPS_ALT,
+    GPS_DEST_LAT_REF,
+    GPS_DEST_LAT,
+    GPS_DEST_LON_REF,
+    GPS_DEST_LON,
+];
+
 /// ModelPixelScale, ModelTiepoint, ModelTransformation, GeoKeyDirectory.
 pub(super) const GEOTIFF_TAGS: &[u16] = &[33550, 33922, 34264, 34735];
 
@@ -60,12 +74,12 @@ fn uint(dir: &dyn Fields, tag: u16) -> Option<u32> {
 fn name_value(dir: &dyn Fields, tag: u16) -> Option<String> {
     dir.text(tag).or_else(|| {
         let (_, v) = dir.numbers(tag)?;
-        // Plain decimals, exponents for the very large and very small (as `%g` would).
+        // Shortest decimals, cut short where a value of the wrong type makes them absurdly long.
         let show = |n: &f64| {
-            if *n == 0.0 || (1e-4..1e15).contains(&n.abs()) {
-                format!("{n}")
-            } else {
-                format!("{n:e}")
+            let s = n.to_string();
+            match s.char_indices().nth(24) {
+                Some((i, _)) => format!("{}…", &s[..i]),
+                None => s,
             }
         };
         let s: Vec<String> = v.iter().map(show).collect();
@@ -221,14 +235,24 @@ fn report_identity(dir: &dyn Fields, report: &mut MediaReport) {
     }
 }
 
-/// The tags [`report_identity`] reads, ascending (the order TIFF requires in a directory), for
-/// readers that look fields up by tag rather than list a directory.
-pub(super) fn identity_tags() -> Vec<u16> {
-    let mut tags: Vec<u16> = [MAKE, MODEL, DATE_TIME_ORIGINAL, TAG_MAKER_NOTE]
-        .into_iter()
-        .chain(IDENTITY_TAGS.iter().filter(|(_, _, c)| *c != Class::Private).map(|(t, _, _)| *t))
-        .collect();
-    tags.sort_unstable();
-    tags.dedup();
-    tags
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_read_lists_every_reported_tag_in_order() {
+        let mut want: Vec<u16> = [MAKE, MODEL, DATE_TIME_ORIGINAL, TAG_MAKER_NOTE]
+            .into_iter()
+            .chain(IDENTITY_TAGS.iter().filter(|(_, _, c)| *c != Class::Private).map(|(t, _, _)| *t))
+            .collect();
+        want.sort_unstable();
+        want.dedup();
+        assert_eq!(IDENTITY_READ, want.as_slice());
+    }
 }
+
+/// The tags [`report_identity`] reads, ascending (the order TIFF requires in a directory), for
+/// readers that look fields up by tag rather than list a directory: make, model, artist,
+/// DateTimeOriginal, the maker note and the reported tags of [`IDENTITY_TAGS`].
+pub(super) const IDENTITY_READ: &[u16] =
+    &[MAKE, MODEL, 0x013B, DATE_TIME_ORIGINAL, TAG_MAKER_NOTE, 0x9C9D, 0xA430, 0xA431, 0xA435, 0xC62F, 0xFDE8, 0xFDE9];

@@ -7,9 +7,14 @@
 //! only from the main IFDs, and it does not decode maker notes. [`read`] says when that leaves
 //! part of a block unseen, and the caller then reads the block with the directory walker
 //! instead (`ifd.rs`), which also serves clean-up (it knows where each entry is) and maker notes.
+//!
+//! kamadak-exif copies each value it is asked for, whatever its size, and splits ASCII values
+//! at every NUL into separate vectors; a hostile block can make a small value cost megabytes.
+//! So the walker's directory tables (cheap: no values are read) first [`screen`] a block:
+//! kamadak-exif reads it only when the fields it will be asked for are of a bounded total size.
 
 use super::fields::{self, Fields, MAX_NUMBERS};
-use super::ifd::{Entry, IfdKind, Tiff, TAG_EXIF_IFD, TAG_GPS_IFD, TAG_MAKER_NOTE, TAG_SUB_IFDS};
+use super::ifd::{Entry, IfdKind, Tiff, Walk, TAG_EXIF_IFD, TAG_GPS_IFD, TAG_MAKER_NOTE, TAG_SUB_IFDS};
 use super::makernote;
 use crate::media::MediaReport;
 use ::exif::{Context, Exif, In, Reader, Tag, Value};
@@ -18,6 +23,39 @@ use ::exif::{Context, Exif, In, Reader, Tag, Value};
 const MAX_MAIN_IFDS: u16 = 8;
 
 const CONTEXTS: [Context; 4] = [Context::Tiff, Context::Gps, Context::Exif, Context::Interop];
+
+/// Most bytes kamadak-exif may allocate for the fields it is asked for in one block (real blocks
+/// need a few KB, maker notes included).
+const FIELD_BUDGET: u64 = 1 << 20;
+
+/// An ASCII value costs one vector (24 bytes) per NUL-separated part once kamadak-exif splits it.
+const ASCII_COST: u64 = 25;
+
+/// Whether the walked block is one to hand to kamadak-exif: every directory read without
+/// damage (the walker then also notes a damaged GPS directory as a residual risk), and the
+/// fields looked up within [`FIELD_BUDGET`].
+pub(super) fn screen(walk: &Walk) -> Result<(), String> {
+    if !walk.problems.is_empty() || (walk.gps_pointer && walk.find(IfdKind::Gps).is_none()) {
+        return Err("a directory is damaged".into());
+    }
+    let looked_up = |tag: u16| {
+        fields::IDENTITY_READ.contains(&tag)
+            || fields::GPS_TAGS.contains(&tag)
+            || fields::GEOTIFF_TAGS.contains(&tag)
+            || [TAG_EXIF_IFD, TAG_GPS_IFD, TAG_SUB_IFDS].contains(&tag)
+    };
+    let cost: u64 = walk
+        .ifds
+        .iter()
+        .flat_map(|ifd| ifd.entries.iter())
+        .filter(|e| looked_up(e.tag))
+        .map(|e| if e.typ == 2 { e.size.saturating_mul(ASCII_COST) } else { e.size })
+        .fold(0, u64::saturating_add);
+    if cost > FIELD_BUDGET {
+        return Err(format!("its fields would cost kamadak-exif {cost} bytes"));
+    }
+    Ok(())
+}
 
 /// Parses `tiff` (the block from its TIFF header on) with kamadak-exif, or says why its fields
 /// would not be the whole story: kamadak-exif rejected the block, or it holds something
@@ -90,7 +128,7 @@ impl Fields for Dir<'_, '_> {
     }
 
     fn tags(&self) -> Vec<u16> {
-        fields::identity_tags().into_iter().filter(|t| self.has(*t)).collect()
+        fields::IDENTITY_READ.iter().copied().filter(|t| self.has(*t)).collect()
     }
 
     fn has(&self, tag: u16) -> bool {
@@ -188,11 +226,15 @@ mod tests {
             let Ok(jpeg) = std::fs::read(&path) else { continue };
             for tiff in jpeg_exif(&jpeg) {
                 let Ok(exif) = super::read(&tiff) else { continue };
-                let Ok(t) = Tiff::new(&tiff.as_slice(), 0, tiff.len() as u64) else { continue };
+                let bytes = tiff.as_slice();
+                let Ok(t) = Tiff::new(&bytes, 0, tiff.len() as u64) else { continue };
                 let mut by_kamadak = MediaReport::new(Format::Jpeg);
                 super::report(&exif, &t, &mut by_kamadak);
                 let mut by_walker = MediaReport::new(Format::Jpeg);
                 let walk = t.walk(true).expect("the walker reads what kamadak-exif reads");
+                if super::screen(&walk).is_err() {
+                    continue;
+                }
                 inspect_walk(&t, &walk, &mut by_walker, true);
                 assert_eq!(by_kamadak, by_walker, "{}", path.display());
                 compared += 1;
