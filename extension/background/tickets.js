@@ -133,7 +133,12 @@ async function buildRecord(msg, draft) {
   return { id: crypto.randomUUID(), createdAt: now, updatedAt: now, state: 'new', attempts: 0, report };
 }
 
-export const ticketHandlers = {
+/** Reports hold what users wrote: only SafePost's own pages (form, popup) may read or send them. */
+function fromExtensionPage(sender) {
+  return typeof sender?.url === 'string' && sender.url.startsWith(api.runtime.getURL(''));
+}
+
+const handlers = {
   async 'report.open'(msg, sender) {
     return openReport(msg.context, sender && sender.tab ? sender.tab : null);
   },
@@ -180,6 +185,11 @@ export const ticketHandlers = {
     return { ok: true };
   },
 };
+
+// Any SafePost UI may open the form (content scripts and the framed core page included); the rest
+// answers extension pages only.
+export const ticketHandlers = Object.fromEntries(Object.entries(handlers).map(([type, fn]) => [type,
+  type === 'report.open' ? fn : (msg, sender) => (fromExtensionPage(sender) ? fn(msg, sender) : Promise.resolve({ ok: false, error: 'not allowed' }))]));
 
 api.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === ALARM) kick();

@@ -8,7 +8,7 @@ export const ADAPTERS = ['servicenow', 'jira_service_management', 'zendesk', 're
 
 /**
  * Retry timing (seconds): quick first retries (a report is often sent during a short outage),
- * doubling up to 15 minutes. `tickets.retry` {initial_delay_seconds, max_delay_seconds,
+ * growing by half each time up to 15 minutes. `tickets.retry` {initial_delay_seconds, max_delay_seconds,
  * timeout_seconds} overrides it once the policy schema accepts that key.
  */
 export const RETRY_DEFAULTS = { initialDelaySeconds: 2, maxDelaySeconds: 900, timeoutSeconds: 15 };

@@ -45,9 +45,13 @@ export async function allRecords() {
   return Object.entries(all).filter(([k]) => k.startsWith(PREFIX)).map(([, v]) => v);
 }
 
-/** Delay before attempt `attempts + 1`: doubling from the initial delay, capped, ±20 % jitter. */
+/**
+ * Delay before attempt `attempts + 1`: from the initial delay, growing by half each time (a
+ * report is one request from one browser: no need to back off as steeply as a busy client),
+ * capped, ±20 % jitter.
+ */
 export function backoffMs(attempts, retry) {
-  const base = Math.min(retry.maxDelaySeconds, retry.initialDelaySeconds * 2 ** Math.max(0, attempts - 1));
+  const base = Math.min(retry.maxDelaySeconds, retry.initialDelaySeconds * 1.5 ** Math.max(0, attempts - 1));
   return Math.round(base * 1000 * (0.8 + Math.random() * 0.4));
 }
 
@@ -107,8 +111,17 @@ export async function drain() {
         }
       }));
     }
+    await forgetOld();
     await scheduleWakeUp();
   });
+}
+
+/** Delivered reports (and email drafts) are listed for 90 days, then removed from the device. */
+const KEEP_MS = 90 * 24 * 3600 * 1000;
+async function forgetOld() {
+  const cutoff = Date.now() - KEEP_MS;
+  const old = (await allRecords()).filter((r) => (r.state === 'delivered' || r.state === 'drafted') && (r.updatedAt || r.createdAt) < cutoff);
+  if (old.length) await api.storage.local.remove(old.map((r) => keyOf(r.id)));
 }
 
 async function scheduleWakeUp() {
