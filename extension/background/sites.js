@@ -84,6 +84,7 @@ export async function siteStatus() {
 async function syncOnce() {
   const { granted } = await siteStatus();
   const entry = staticEntry();
+  const base = api.runtime.getURL('');
   const existing = await api.scripting.getRegisteredContentScripts({ ids: [SCRIPT_ID] }).catch(() => []);
   if (!granted.length) {
     if (existing.length) await api.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
@@ -92,7 +93,8 @@ async function syncOnce() {
   const script = {
     id: SCRIPT_ID,
     matches: granted,
-    js: entry.js,
+    // Firefox's getManifest() gives absolute moz-extension:// URLs; registration wants paths.
+    js: (entry.js ?? []).map((f) => (f.startsWith(base) ? f.slice(base.length) : f)),
     runAt: entry.run_at ?? 'document_start',
     allFrames: entry.all_frames ?? true,
     persistAcrossSessions: true,
@@ -130,7 +132,7 @@ export const siteHandlers = {
   /** `{hosts, granted, missing}` for the popup, which asks the user for `missing` itself. */
   async 'sites.status'(msg, sender) {
     if (!fromExtensionPage(sender)) return { ok: false, error: 'not allowed' };
-    await syncSites().catch(() => {});
-    return { ok: true, ...(await siteStatus()) };
+    const syncError = await syncSites().then(() => null, (err) => String(err?.message ?? err));
+    return { ok: true, ...(await siteStatus()), ...(syncError ? { syncError } : {}) };
   },
 };
