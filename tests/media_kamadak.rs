@@ -81,7 +81,7 @@ fn normal_block_is_read_by_kamadak_exif() {
 
 #[test]
 fn block_kamadak_exif_rejects_falls_back_to_the_walker() {
-    // FurnaceCreekInn.jpg's GPS pointer has a type kamadak-exif refuses ("Invalid pointer"), yet
+    // FurnaceCreekInn.jpg's GPS pointer is an SLONG, which kamadak-exif refuses ("Invalid pointer"); yet
     // ExifTool, and the walker, read its GPS directory.
     let rel = "exiv2/test/data/FurnaceCreekInn.jpg";
     let entry = truth().into_iter().find(|e| e["path"] == rel).expect("FurnaceCreekInn.jpg in truth.json");

@@ -2,7 +2,7 @@
 //!
 //! kamadak-exif parses the TIFF structure and decodes the values; [`super::fields`] decides what
 //! they mean for the report. It is strict: it rejects a whole block for one damaged directory or
-//! value (e.g. "Invalid pointer" for a GPS pointer of type IFD, "Invalid TIFF byte order", an
+//! value (e.g. "Invalid pointer" for a GPS pointer stored as SLONG, "Invalid TIFF byte order", an
 //! unexpected next-IFD pointer after the GPS directory), it follows the GPS and Exif pointers
 //! only from the main IFDs, and it does not decode maker notes. [`read`] says when that leaves
 //! part of a block unseen, and the caller then reads the block with the directory walker
