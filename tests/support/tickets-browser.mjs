@@ -2,7 +2,7 @@
 // directory is the caller's, so a test can close the browser and start it again on the same
 // profile (the queue must survive that), and the extension is a private copy of dist/chrome, so
 // a rebuild by someone else mid-test cannot change it under the running browser.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROME_EXTENSION_ID, DIST_CHROME } from './browsers.mjs';
@@ -71,48 +71,41 @@ const POLICY_FILE = join(POLICY_DIR, 'safepost-tickets-test.json');
  * function that removes the file again (always call it: the directory is machine-wide).
  */
 export function setManagedTickets(tickets) {
+  lockPolicy();
   mkdirSync(POLICY_DIR, { recursive: true });
   const policy = { '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: tickets ? { tickets } : {} } } };
   writeFileSync(POLICY_FILE, JSON.stringify(policy, null, 2));
-  return () => rmSync(POLICY_FILE, { force: true });
+  return () => {
+    rmSync(POLICY_FILE, { force: true });
+    unlockPolicy();
+  };
 }
 
-const canonical = (v) => JSON.stringify(v, (k, x) => (x && typeof x === 'object' && !Array.isArray(x)
-  ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, x[key]])) : x));
-
-/** Waits until the effective policy carries exactly these ticket settings (null: none). */
-export async function waitForDesk(b, tickets) {
-  let seen = null;
-  const want = canonical(tickets ?? null);
-  return waitFor(async () => {
-    const sw = await b.worker();
-    const eff = await sw.evaluate(async () => (await chrome.storage.local.get('effectivePolicy')).effectivePolicy || null);
-    seen = eff && { tickets: eff.policy && eff.policy.tickets, errors: eff.errors, updatedAt: eff.updatedAt };
-    return eff && canonical((eff.policy && eff.policy.tickets) ?? null) === want ? eff : null;
-  }, { timeout: 60000, what: 'effective policy with the test\'s ticket settings' })
-    .catch((err) => { throw new Error(`${err.message}; effective policy seen: ${JSON.stringify(seen)}`); });
-}
-
-/** Saved reports, as the popup sees them. */
-export async function reports(b) {
-  const sw = await b.worker();
-  return sw.evaluate(async () => {
-    const all = await chrome.storage.local.get(null);
-    return Object.entries(all).filter(([k]) => k.startsWith('ticket:')).map(([, v]) => v);
-  });
-}
-
-export async function waitFor(fn, { timeout = 30000, interval = 200, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
+// The policy directory is machine-wide: two test runs at once (two engineers, or a run and CI)
+// would read each other's desk settings. Test files of this suite take turns through a lock
+// directory: taken by the first setManagedTickets of a process, released by its remover (or when
+// the process exits); a lock older than 15 minutes is stale.
+const LOCK = join(tmpdir(), 'safepost-chromium-policy.lock');
+let lockHeld = false;
+function lockPolicy() {
+  if (lockHeld) return;
   for (;;) {
-    last = await fn().catch((err) => ({ error: err.message }));
-    if (last && !last.error) return last;
-    if (Date.now() > deadline) throw new Error(`${what} not met in time; last ${JSON.stringify(last)?.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, interval));
+    try {
+      mkdirSync(LOCK);
+      lockHeld = true;
+      process.once('exit', unlockPolicy);
+      return;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      let age = 0;
+      try { age = Date.now() - statSync(LOCK).mtimeMs; } catch { continue; }
+      if (age > 15 * 60 * 1000) rmSync(LOCK, { recursive: true, force: true });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
   }
 }
-
-export function removeDir(dir) {
-  rmSync(dir, { recursive: true, force: true });
+function unlockPolicy() {
+  if (!lockHeld) return;
+  lockHeld = false;
+  rmSync(LOCK, { recursive: true, force: true });
 }
