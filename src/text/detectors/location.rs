@@ -200,14 +200,7 @@ fn map_links(_text: &str, cands: &[Cand]) -> Vec<Hit> {
 mod tests {
     use super::*;
 
-    fn run(d: &Detector, text: &str) -> Vec<String> {
-        let re = Regex::new(d.pattern).unwrap();
-        let cands = super::super::candidates(&re, text, &[(0, text.len())]);
-        (d.validate)(text, &cands)
-            .into_iter()
-            .map(|h| text[h.start..h.end].to_string())
-            .collect()
-    }
+    use super::super::run_detector as run;
 
     #[test]
     fn decimal_pairs() {

@@ -363,6 +363,17 @@ fn looks_like_placeholder(value: &str) -> bool {
     distinct.len() <= 2
 }
 
+/// Runs one detector alone over `text` and returns the matched strings (the detectors' unit tests).
+#[cfg(test)]
+pub(crate) fn run_detector(d: &Detector, text: &str) -> Vec<String> {
+    let re = Regex::new(d.pattern).unwrap();
+    let cands = candidates(&re, text, &[(0, text.len())]);
+    (d.validate)(text, &cands)
+        .into_iter()
+        .map(|h| text[h.start..h.end].to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -360,14 +360,7 @@ mod tests {
     use super::*;
     use regex::Regex;
 
-    fn run(d: &Detector, text: &str) -> Vec<String> {
-        let re = Regex::new(d.pattern).unwrap();
-        let cands = super::super::candidates(&re, text, &[(0, text.len())]);
-        (d.validate)(text, &cands)
-            .into_iter()
-            .map(|h| text[h.start..h.end].to_string())
-            .collect()
-    }
+    use super::super::run_detector as run;
 
     #[test]
     fn cards_need_luhn_brand_and_consistent_grouping() {
