@@ -259,7 +259,6 @@ fn is_isbn(digits: &[u8], groups: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use regex::Regex;
 
     use super::super::run_detector as run;
 
