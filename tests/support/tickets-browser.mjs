@@ -109,3 +109,43 @@ function unlockPolicy() {
   lockHeld = false;
   rmSync(LOCK, { recursive: true, force: true });
 }
+
+const canonical = (v) => JSON.stringify(v, (k, x) => (x && typeof x === 'object' && !Array.isArray(x)
+  ? Object.fromEntries(Object.keys(x).sort().map((key) => [key, x[key]])) : x));
+
+/** Waits until the effective policy carries exactly these ticket settings (null: none). */
+export async function waitForDesk(b, tickets) {
+  let seen = null;
+  const want = canonical(tickets ?? null);
+  return waitFor(async () => {
+    const sw = await b.worker();
+    const eff = await sw.evaluate(async () => (await chrome.storage.local.get('effectivePolicy')).effectivePolicy || null);
+    seen = eff && { tickets: eff.policy && eff.policy.tickets, errors: eff.errors, updatedAt: eff.updatedAt };
+    return eff && canonical((eff.policy && eff.policy.tickets) ?? null) === want ? eff : null;
+  }, { timeout: 60000, what: 'effective policy with the test\'s ticket settings' })
+    .catch((err) => { throw new Error(`${err.message}; effective policy seen: ${JSON.stringify(seen)}`); });
+}
+
+/** Saved reports, as the popup sees them. */
+export async function reports(b) {
+  const sw = await b.worker();
+  return sw.evaluate(async () => {
+    const all = await chrome.storage.local.get(null);
+    return Object.entries(all).filter(([k]) => k.startsWith('ticket:')).map(([, v]) => v);
+  });
+}
+
+export async function waitFor(fn, { timeout = 30000, interval = 200, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn().catch((err) => ({ error: err.message }));
+    if (last && !last.error) return last;
+    if (Date.now() > deadline) throw new Error(`${what} not met in time; last ${JSON.stringify(last)?.slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+export function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
