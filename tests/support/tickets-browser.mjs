@@ -37,6 +37,8 @@ export function newProfile() {
 
 /** Launches Chromium on `profileDir` with the extension in `extensionDir`; `close()` keeps the profile. */
 export async function launchChromiumProfile({ profileDir, extensionDir }) {
+  // Written again at each start: another suite's clean-up may have removed the directory.
+  writePolicy();
   const { chromium } = await import('playwright-core');
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -70,12 +72,19 @@ const POLICY_FILE = join(POLICY_DIR, 'safepost-tickets-test.json');
  * extension (read at browser start; the policy module turns it into `effectivePolicy`). Returns a
  * function that removes the file again (always call it: the directory is machine-wide).
  */
+let currentPolicy = null;
+function writePolicy() {
+  if (currentPolicy === null) return;
+  mkdirSync(POLICY_DIR, { recursive: true });
+  writeFileSync(POLICY_FILE, currentPolicy);
+}
+
 export function setManagedTickets(tickets) {
   lockPolicy();
-  mkdirSync(POLICY_DIR, { recursive: true });
-  const policy = { '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: tickets ? { tickets } : {} } } };
-  writeFileSync(POLICY_FILE, JSON.stringify(policy, null, 2));
+  currentPolicy = JSON.stringify({ '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: tickets ? { tickets } : {} } } }, null, 2);
+  writePolicy();
   return () => {
+    currentPolicy = null;
     rmSync(POLICY_FILE, { force: true });
     unlockPolicy();
   };
