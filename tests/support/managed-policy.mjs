@@ -26,9 +26,15 @@ export function companyPolicy({ codename, message = `The codename ${codename} is
   };
 }
 
-/** Writes a file, remembering what was there before; `restore()` puts it back (or removes it). */
+/**
+ * Writes a file, remembering what was there before; `restore()` puts it back (or removes it).
+ * A file of the tests' own (`safepost-*.json`) is always removed: what was there before can only
+ * be a leftover of an interrupted run, and putting it back would leak its policy into every later
+ * test on this machine.
+ */
 export function policyFile(path) {
-  const before = existsSync(path) ? readFileSync(path) : null;
+  const ownFile = /\/safepost-[^/]*\.json$/.test(path);
+  const before = !ownFile && existsSync(path) ? readFileSync(path) : null;
   let createdDir = null;
   return {
     write(content) {
