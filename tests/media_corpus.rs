@@ -23,23 +23,8 @@ const EXCLUDED: &[(&str, &str)] = &[(
     "GPSLatitude is 213.64, off the globe: we name the EXIF:GPS source but report no coordinates",
 )];
 
-fn corpus_dir() -> PathBuf {
-    if let Some(p) = std::env::var_os("SAFEPOST_CORPUS") {
-        return PathBuf::from(p);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
-}
-
-fn truth() -> Vec<Value> {
-    let path = corpus_dir().join("truth.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("corpus truth {}: {e} (set SAFEPOST_CORPUS to the corpus directory)", path.display())
-    });
-    match serde_json::from_str(&text) {
-        Ok(Value::Array(a)) => a,
-        other => panic!("truth.json is not an array: {other:?}"),
-    }
-}
+mod corpus_support;
+use corpus_support::{corpus_dir, truth};
 
 fn still_entries() -> Vec<Value> {
     truth().into_iter().filter(|e| STILL.contains(&e["format"].as_str().unwrap_or(""))).collect()

@@ -26,16 +26,17 @@ const BEYOND_EXIFTOOL: &[(&str, &str)] = &[(
 
 const FORMATS: &[&str] = &["heic", "heif", "avif", "mp4", "mov", "3gp", "m4v"];
 
-fn corpus() -> Option<(PathBuf, Vec<Value>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let text = std::fs::read_to_string(dir.join("truth.json")).ok()?;
-    let truth: Vec<Value> = serde_json::from_str(&text).ok()?;
-    let files = truth
+mod corpus_support;
+
+/// The corpus directory and its ISO base media entries that exist on disk.
+fn corpus() -> (PathBuf, Vec<Value>) {
+    let dir = corpus_support::corpus_dir();
+    let files = corpus_support::truth()
         .into_iter()
         .filter(|e| e["format"].as_str().is_some_and(|f| FORMATS.contains(&f)))
         .filter(|e| e["path"].as_str().is_some_and(|p| dir.join(p).exists()))
         .collect();
-    Some((dir, files))
+    (dir, files)
 }
 
 fn sniff(file: &File) -> Option<Format> {
@@ -79,10 +80,7 @@ struct Row {
 
 #[test]
 fn corpus_inspect_agrees_with_exiftool() {
-    let Some((dir, files)) = corpus() else {
-        eprintln!("corpus not found next to the repository; skipped");
-        return;
-    };
+    let (dir, files) = corpus();
     assert!(
         !files.is_empty(),
         "truth.json lists no ISO base media files"
@@ -246,10 +244,7 @@ fn corpus_inspect_agrees_with_exiftool() {
 
 #[test]
 fn corpus_strip_removes_location_losslessly() {
-    let Some((dir, files)) = corpus() else {
-        eprintln!("corpus not found next to the repository; skipped");
-        return;
-    };
+    let (dir, files) = corpus();
     if !tool_available("exiftool") || !tool_available("ffmpeg") || !tool_available("heif-convert") {
         eprintln!("exiftool, ffmpeg or heif-convert missing; skipped");
         return;

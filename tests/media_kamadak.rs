@@ -7,7 +7,6 @@
 
 use safepost::media::exif::{self, FieldReader};
 use safepost::media::{Format, MediaReport};
-use serde_json::Value;
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -15,23 +14,8 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
-fn corpus_dir() -> PathBuf {
-    if let Some(p) = std::env::var_os("SAFEPOST_CORPUS") {
-        return PathBuf::from(p);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
-}
-
-fn truth() -> Vec<Value> {
-    let path = corpus_dir().join("truth.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("corpus truth {}: {e} (set SAFEPOST_CORPUS to the corpus directory)", path.display())
-    });
-    match serde_json::from_str(&text) {
-        Ok(Value::Array(a)) => a,
-        other => panic!("truth.json is not an array: {other:?}"),
-    }
-}
+mod corpus_support;
+use corpus_support::{corpus_dir, truth};
 
 /// The TIFF block of a JPEG's first `Exif\0\0` APP1 segment.
 fn jpeg_exif(jpeg: &[u8]) -> Option<Vec<u8>> {
