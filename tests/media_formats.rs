@@ -32,12 +32,22 @@ fn sources(r: &MediaReport) -> Vec<String> {
     r.location.as_ref().map(|l| l.sources.clone()).unwrap_or_default()
 }
 
-/// ExifTool's view of a file: all tags, numeric, with family-1 groups.
-fn exiftool(bytes: &[u8], ext: &str) -> serde_json::Map<String, Value> {
+/// Writes `bytes` to a temporary file of its own. Tests run in parallel threads of one process,
+/// so a name made from the process id and the content (an earlier scheme) let two tests share a
+/// file and one delete it while the other's ExifTool or ImageMagick was reading it.
+fn scratch(bytes: &[u8], ext: &str) -> PathBuf {
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("safepost-formats-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(format!("{:x}.{ext}", bytes.len() ^ (bytes.iter().map(|b| *b as usize).sum::<usize>() << 8)));
+    let path = dir.join(format!("{seq}.{ext}"));
     std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+/// ExifTool's view of a file: all tags, numeric, with family-1 groups.
+fn exiftool(bytes: &[u8], ext: &str) -> serde_json::Map<String, Value> {
+    let path = scratch(bytes, ext);
     let out = Command::new("exiftool")
         .args(["-j", "-n", "-G1", "-a", "-m"])
         .arg(&path)
@@ -88,10 +98,7 @@ fn identity_tags(tags: &serde_json::Map<String, Value>) -> Vec<String> {
 }
 
 fn pixels(bytes: &[u8], ext: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("safepost-pixels-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(format!("p{}.{ext}", bytes.len()));
-    std::fs::write(&path, bytes).expect("write");
+    let path = scratch(bytes, ext);
     let spec = if ext == "dng" { format!("tiff:{}", path.display()) } else { path.display().to_string() };
     let out = Command::new("identify")
         .args(["-quiet", "-format", "%#\n"])
