@@ -231,10 +231,7 @@ fn fixtures_report_location_and_identity() {
 
 #[test]
 fn fixtures_strip_verified_by_exiftool_and_decoders() {
-    if !tool_available("exiftool") || !tool_available("ffmpeg") || !tool_available("heif-convert") {
-        eprintln!("exiftool, ffmpeg or heif-convert missing; skipped");
-        return;
-    }
+    require_tools(&["exiftool", "ffmpeg", "heif-convert"]);
     let dir =
         std::env::temp_dir().join(format!("safepost-isobmff-fixtures-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -659,13 +656,11 @@ fn canon_uuid_blocks() {
     std::fs::create_dir_all(&dir).expect("dir");
     let original = dir.join("canon.mp4");
     std::fs::write(&original, &file).expect("write");
-    let exiftool = tool_available("exiftool");
-    if exiftool {
-        // ExifTool agrees the synthetic file holds GPS and a serial number.
-        let json = exiftool_json(&original);
-        assert!(!location_tags(&json).is_empty(), "{json}");
-        assert!(!serial_tags(&json).is_empty(), "{json}");
-    }
+    require_tools(&["exiftool"]);
+    // ExifTool agrees the synthetic file holds GPS and a serial number.
+    let json = exiftool_json(&original);
+    assert!(!location_tags(&json).is_empty(), "{json}");
+    assert!(!serial_tags(&json).is_empty(), "{json}");
     for mode in [StripMode::Location, StripMode::Identifying] {
         let plan = isobmff::strip(&file, Format::Mp4, mode).expect("strip");
         let mut out = Vec::new();
@@ -677,17 +672,15 @@ fn canon_uuid_blocks() {
             mode == StripMode::Identifying
         );
         assert_eq!(again.identity.model.as_deref(), Some("Canon EOS R5"));
-        if exiftool {
-            let path = dir.join(format!("{mode:?}.mp4"));
-            std::fs::write(&path, &out).expect("write");
-            let json = exiftool_json(&path);
-            assert_eq!(location_tags(&json), Vec::<String>::new());
-            assert_eq!(
-                serial_tags(&json).is_empty(),
-                mode == StripMode::Identifying,
-                "{json}"
-            );
-        }
+        let path = dir.join(format!("{mode:?}.mp4"));
+        std::fs::write(&path, &out).expect("write");
+        let json = exiftool_json(&path);
+        assert_eq!(location_tags(&json), Vec::<String>::new());
+        assert_eq!(
+            serial_tags(&json).is_empty(),
+            mode == StripMode::Identifying,
+            "{json}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

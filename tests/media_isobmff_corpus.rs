@@ -4,12 +4,12 @@
 //! and after (ffmpeg stream hashes for videos, decoded pixels for HEIF/AVIF).
 //!
 //! Run: `cargo test --test media_isobmff_corpus -- --nocapture` (prints a per-format table).
-//! Skipped, with a message, when the corpus is not present.
+//! Fails when the corpus or a checking tool (ExifTool, ffmpeg, heif-convert) is missing.
 
 mod media_isobmff_support;
 
 use media_isobmff_support::{
-    exiftool_json, location_tags, lossless_fingerprint, serial_tags, tool_available, write_plan,
+    exiftool_json, location_tags, lossless_fingerprint, require_tools, serial_tags, write_plan,
 };
 use safepost::media::{isobmff, ByteSource, Format, MediaReport, StripMode};
 use serde_json::Value;
@@ -28,14 +28,20 @@ const FORMATS: &[&str] = &["heic", "heif", "avif", "mp4", "mov", "3gp", "m4v"];
 
 mod corpus_support;
 
-/// The corpus directory and its ISO base media entries that exist on disk.
+/// The corpus directory and its ISO base media entries (every one must be on disk: a file the
+/// truth names but the test cannot read is a failure, not a smaller corpus).
 fn corpus() -> (PathBuf, Vec<Value>) {
     let dir = corpus_support::corpus_dir();
-    let files = corpus_support::truth()
+    let files: Vec<Value> = corpus_support::truth()
         .into_iter()
         .filter(|e| e["format"].as_str().is_some_and(|f| FORMATS.contains(&f)))
-        .filter(|e| e["path"].as_str().is_some_and(|p| dir.join(p).exists()))
         .collect();
+    let missing: Vec<&str> = files
+        .iter()
+        .filter_map(|e| e["path"].as_str())
+        .filter(|p| !dir.join(p).exists())
+        .collect();
+    assert!(missing.is_empty(), "corpus files named in truth.json are missing: {missing:?}");
     (dir, files)
 }
 
@@ -245,10 +251,7 @@ fn corpus_inspect_agrees_with_exiftool() {
 #[test]
 fn corpus_strip_removes_location_losslessly() {
     let (dir, files) = corpus();
-    if !tool_available("exiftool") || !tool_available("ffmpeg") || !tool_available("heif-convert") {
-        eprintln!("exiftool, ffmpeg or heif-convert missing; skipped");
-        return;
-    }
+    require_tools(&["exiftool", "ffmpeg", "heif-convert"]);
     let out_dir =
         std::env::temp_dir().join(format!("safepost-isobmff-corpus-{}", std::process::id()));
     std::fs::create_dir_all(&out_dir).expect("temp dir");

@@ -12,6 +12,13 @@ pub fn tool_available(name: &str) -> bool {
         || Command::new(name).arg("--version").output().is_ok()
 }
 
+/// Fails the test when a checking tool is missing: a test that skips its checks would pass
+/// without verifying anything (`scripts/test.sh` installs them all).
+pub fn require_tools(names: &[&str]) {
+    let missing: Vec<&str> = names.iter().copied().filter(|n| !tool_available(n)).collect();
+    assert!(missing.is_empty(), "missing {missing:?}: install them (scripts/test.sh does) to run this test");
+}
+
 /// Writes `plan` applied to `src` to `out`.
 pub fn write_plan(plan: &EditPlan, src: &dyn ByteSource, out: &Path) {
     let mut f = std::fs::File::create(out).expect("create output");
