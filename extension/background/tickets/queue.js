@@ -216,12 +216,17 @@ function reject(record, err) {
 
 /** Puts a rejected or unconfigured report back in the queue (the user pressed "Resend"). */
 export async function resend(id) {
-  const record = await getRecord(id);
-  if (!record) return null;
-  if (!['rejected', 'unconfigured', 'drafted', 'pending'].includes(record.state)) return record;
-  record.state = 'pending';
-  record.nextAttemptAt = Date.now();
-  await saveRecord(record);
+  // Read and rewrite under the queue's lock: a drain in progress may be delivering this very
+  // report, and a stale "pending" written over its "delivered" would send it a second time.
+  const record = await withLock(async () => {
+    const r = await getRecord(id);
+    if (!r || !['rejected', 'unconfigured', 'drafted', 'pending'].includes(r.state)) return r;
+    r.state = 'pending';
+    r.nextAttemptAt = Date.now();
+    await saveRecord(r);
+    return r;
+  });
+  if (!record || record.state !== 'pending') return record;
   await drain();
   return getRecord(id);
 }
