@@ -2,7 +2,7 @@
 // findings not yet confirmed). Choices: Edit (default), Report to IT, and, when the policy allows
 // it, "Post anyway" with a short justification (required unless the policy says otherwise).
 // Resolves with {action: 'edit'|'post', justification}.
-import { el } from './panel.js';
+import { el, messageOf } from './panel.js';
 import { openDialog } from './dialog.js';
 
 export function gateDialog({ surface, live, t, findings, site, submit, report }) {
@@ -14,7 +14,7 @@ export function gateDialog({ surface, live, t, findings, site, submit, report })
   for (const f of findings) {
     list.append(el('li', { class: `finding sev-${f.severity}`, 'data-rule': f.rule },
       el('span', { class: 'severity' }, t(`severity_${f.severity}`)),
-      el('p', { class: 'message' }, f.message),
+      el('p', { class: 'message' }, messageOf(f, t)),
       el('code', { class: 'preview' }, f.preview),
       f.link ? el('a', { class: 'policy-link', href: f.link, target: '_blank', rel: 'noopener noreferrer' }, t('panelPolicyLink')) : null));
   }

@@ -136,7 +136,7 @@ export class Panel {
   findingItem(f, i) {
     const item = el('li', { class: `finding sev-${f.severity}`, 'data-rule': f.rule },
       el('span', { class: 'severity' }, this.t(`severity_${f.severity}`)),
-      el('p', { class: 'message' }, f.message),
+      el('p', { class: 'message' }, messageOf(f, this.t)),
       el('code', { class: 'preview' }, f.preview));
     const row = el('div', { class: 'finding-actions' });
     const jump = el('button', { type: 'button', class: 'btn link jump', id: `jump-${i}` }, this.t('liveJumpTo'));
@@ -167,6 +167,17 @@ export class Panel {
 }
 
 /** Builds an element with attributes and text/element children (no innerHTML anywhere). */
+/**
+ * A finding's message in the user's language when it is one SafePost ships (`message_key`, strings
+ * `finding_<key>` in _locales); a message IT wrote is shown as IT wrote it.
+ */
+export function messageOf(f, t) {
+  if (!f.message_key) return f.message;
+  const key = `finding_${f.message_key}`;
+  const translated = t(key, Array.isArray(f.message_args) ? f.message_args : []);
+  return translated && translated !== key ? translated : f.message;
+}
+
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);

@@ -27,6 +27,14 @@ pub struct Finding {
     pub category: Category,
     pub severity: Severity,
     pub message: String,
+    /// Set when `message` is one SafePost ships (a built-in detector's, or a rule or disclosure
+    /// message of the default policy left as shipped): the extension shows it in the user's
+    /// language (`finding_<key>` in `_locales`). Absent when IT wrote the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_key: Option<String>,
+    /// What a translated message names: the disclosure tags to add.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub message_args: Vec<String>,
     pub link: Option<String>,
     pub start: usize,
     pub end: usize,
@@ -425,23 +433,27 @@ impl TextScanner {
         raws.into_iter()
             .filter_map(|r| {
                 let original = text.get(r.start..r.end)?;
-                let (rule, category, severity, message, link, preview) = match r.source {
+                let mut message_args = Vec::new();
+                let (rule, category, severity, message, message_key, link, preview) = match r.source
+                {
                     Source::Detector(d) => {
                         let det = detectors::all().get(d)?;
                         let sev = self.detector_severity.get(d).copied().flatten()?;
-                        let (sev, msg) = if r.test_data {
+                        let (sev, msg, key) = if r.test_data {
                             (
                                 sev.lowered(),
                                 format!("{} (a well-known test value)", det.message),
+                                format!("{}_test", det.id),
                             )
                         } else {
-                            (sev, det.message.to_string())
+                            (sev, det.message.to_string(), det.id.to_string())
                         };
                         (
                             det.id.to_string(),
                             det.category,
                             sev,
                             msg,
+                            Some(key),
                             None,
                             redact::preview(det.redaction, original),
                         )
@@ -468,6 +480,7 @@ impl TextScanner {
                             rule.category,
                             sev,
                             rule.message.clone(),
+                            shipped_message_key(&rule.id, &rule.message),
                             rule.link.clone(),
                             preview,
                         )
@@ -475,11 +488,16 @@ impl TextScanner {
                     Source::Disclosure => {
                         let d = self.disclosure.as_ref()?;
                         let message = format!("{} Add one of: {}.", d.message, d.tags.join(", "));
+                        let key = shipped_message_key("disclosure", &d.message);
+                        if key.is_some() {
+                            message_args.push(d.tags.join(", "));
+                        }
                         (
                             "disclosure".to_string(),
                             Category::Disclosure,
                             d.severity,
                             message,
+                            key,
                             d.link.clone(),
                             redact::plain(original),
                         )
@@ -490,6 +508,8 @@ impl TextScanner {
                     category,
                     severity,
                     message,
+                    message_key,
+                    message_args,
                     link,
                     start: r.start,
                     end: r.end,
@@ -541,4 +561,20 @@ mod tests {
         let pos = [0, 1, 5, 6, 7, 9];
         assert_eq!(utf16_offsets(t, &pos), [0, 1, 3, 4, 5, 6]);
     }
+}
+
+/// `Some(id)` when `message` is the shipped default policy's message for rule `id` (or for the
+/// disclosure rule, `"disclosure"`): IT left it as shipped, so the extension may translate it.
+fn shipped_message_key(id: &str, message: &str) -> Option<String> {
+    static SHIPPED: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let shipped = SHIPPED.get_or_init(|| {
+        let p = Policy::default_policy();
+        let mut v: Vec<(String, String)> = p.rules.into_iter().map(|r| (r.id, r.message)).collect();
+        v.push(("disclosure".to_string(), p.disclosure.message));
+        v
+    });
+    shipped
+        .iter()
+        .any(|(i, m)| i == id && m == message)
+        .then(|| id.to_string())
 }

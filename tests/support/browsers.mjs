@@ -26,17 +26,19 @@ function profileDir(prefix) {
 
 /**
  * Chromium with the unpacked extension. Returns `{ context, serviceWorker, close() }`.
- * `headless: false` is for the demo on a machine with a display.
+ * `headless: false` is for the demo on a machine with a display; `lang` sets the browser's UI
+ * language (what `i18n.getMessage` answers in).
  */
-export async function launchChromium({ extensionDir = DIST_CHROME, headless = true } = {}) {
+export async function launchChromium({ extensionDir = DIST_CHROME, headless = true, lang = null } = {}) {
   const { chromium } = await import('playwright-core');
   const dir = profileDir('safepost-chromium-');
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless,
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [...CHROMIUM_ARGS, ...(headless ? ['--headless=new'] : []),
+    args: [...CHROMIUM_ARGS, ...(headless ? ['--headless=new'] : []), ...(lang ? [`--lang=${lang}`] : []),
       `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`],
+    ...(lang ? { locale: lang } : {}),
     viewport: { width: 1100, height: 800 },
   });
   let [serviceWorker] = context.serviceWorkers();

@@ -80,11 +80,11 @@ export function distDirs() {
  * One browser for the live tests, whichever engine: `{name, newPage(), setFiles(page, selector,
  * path), close()}`. Chromium through playwright-core, Firefox ESR through puppeteer-core (BiDi).
  */
-export async function openBrowser(name) {
+export async function openBrowser(name, { lang = null } = {}) {
   const { launchChromium, launchFirefox } = await import('./browsers.mjs');
   const dist = distDirs();
   if (name === 'chromium') {
-    const b = await launchChromium(dist.chrome ? { extensionDir: dist.chrome } : {});
+    const b = await launchChromium({ ...(dist.chrome ? { extensionDir: dist.chrome } : {}), lang });
     return {
       name,
       raw: b,

@@ -1,0 +1,99 @@
+//! Finding messages in the user's language: every message the core ships (built-in detectors,
+//! the default policy's rules and disclosure) has a `finding_<key>` string in each locale of
+//! `extension/_locales`, the English one is word for word the core's, and a message IT wrote
+//! carries no key (so the extension shows IT's own words, untranslated).
+
+use safepost::policy::Policy;
+use safepost::text::{detectors, TextScanner};
+use serde_json::Value;
+use std::path::PathBuf;
+
+const LOCALES: &[&str] = &["en", "de", "fr"];
+
+fn strings(lang: &str) -> serde_json::Map<String, Value> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("extension/_locales/{lang}/findings.json"));
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_else(|| panic!("{}: not a JSON object", p.display()))
+}
+
+fn message(strings: &serde_json::Map<String, Value>, key: &str) -> Option<String> {
+    strings.get(&format!("finding_{key}"))?.get("message")?.as_str().map(str::to_string)
+}
+
+/// Every key the core can put on a finding, with the English message it gives.
+fn shipped() -> Vec<(String, String)> {
+    let mut all = Vec::new();
+    for d in detectors::all() {
+        all.push((d.id.to_string(), d.message.to_string()));
+    }
+    // Detectors that know published test values say so in their message.
+    for id in ["credit_card", "stripe_key"] {
+        let d = detectors::all().iter().find(|d| d.id == id).expect("detector");
+        all.push((format!("{id}_test"), format!("{} (a well-known test value)", d.message)));
+    }
+    let p = Policy::default_policy();
+    for r in &p.rules {
+        all.push((r.id.clone(), r.message.clone()));
+    }
+    all.push(("disclosure".to_string(), format!("{} Add one of: $TAGS$.", p.disclosure.message)));
+    all
+}
+
+#[test]
+fn every_shipped_message_is_translated_and_english_matches_the_core() {
+    let en = strings("en");
+    for (key, english) in shipped() {
+        assert_eq!(message(&en, &key).as_deref(), Some(english.as_str()), "en finding_{key}");
+        for lang in LOCALES {
+            let m = message(&strings(lang), &key).unwrap_or_else(|| panic!("{lang}: finding_{key} missing"));
+            assert_eq!(m.contains("$TAGS$"), english.contains("$TAGS$"), "{lang} finding_{key}: placeholder");
+        }
+    }
+    // And nothing in the locales that the core can no longer give.
+    let keys: Vec<String> = shipped().into_iter().map(|(k, _)| format!("finding_{k}")).collect();
+    for lang in LOCALES {
+        for k in strings(lang).keys() {
+            assert!(keys.contains(k), "{lang}: {k} is not a message the core gives");
+        }
+    }
+}
+
+#[test]
+fn findings_name_their_shipped_message_and_not_its_words() {
+    let p = Policy::default_policy();
+    let f = TextScanner::new(&p, None).scan("card 4539 1488 0343 6467, marked confidential");
+    let keys: Vec<_> = f.iter().map(|f| (f.rule.as_str(), f.message_key.as_deref())).collect();
+    assert_eq!(keys, vec![("credit_card", Some("credit_card")), ("confidential_marker", Some("confidential_marker"))]);
+
+    let test_card = TextScanner::new(&p, None).scan("try 4111 1111 1111 1111");
+    assert_eq!(test_card[0].message_key.as_deref(), Some("credit_card_test"));
+
+    // IT's own message for a shipped rule, a rule of its own, and its own disclosure wording.
+    let (p, errors) = Policy::from_json(
+        r##"{"version": 1,
+            "rules": [
+              {"id": "confidential_marker", "kind": "keywords", "terms": ["confidential"], "severity": "block",
+               "category": "confidential", "message": "Streng vertraulich: nicht posten."},
+              {"id": "codename", "kind": "keywords", "terms": ["bluebird"], "severity": "block",
+               "category": "confidential", "message": "Project Bluebird is not public."}],
+            "disclosure": {"brands": ["Contoso"], "tags": ["#employee"], "message": "Say you work here."}}"##,
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    let f = TextScanner::new(&p, None).scan("confidential news on bluebird from Contoso");
+    assert!(!f.is_empty());
+    for finding in &f {
+        assert_eq!(finding.message_key, None, "{finding:?}");
+        assert!(finding.message_args.is_empty(), "{finding:?}");
+    }
+
+    // The shipped disclosure wording names the tags to add as its argument.
+    let (p, errors) = Policy::from_json(r##"{"version": 1, "disclosure": {"brands": ["Contoso"], "tags": ["#employee", "#ad"]}}"##);
+    assert!(errors.is_empty(), "{errors:?}");
+    let f = TextScanner::new(&p, None).scan("Loving the new Contoso phone");
+    let d = f.iter().find(|f| f.rule == "disclosure").expect("disclosure finding");
+    assert_eq!(d.message_key.as_deref(), Some("disclosure"));
+    assert_eq!(d.message_args, vec!["#employee, #ad".to_string()]);
+}
