@@ -97,7 +97,7 @@
     }
     let decision;
     try {
-      decision = await core.request('gate', { findings: stop, site: location.hostname });
+      decision = await core.request('gate', { findings: stop, text: composers.textOf(composer), site: location.hostname });
     } catch {
       decision = { action: 'edit' };
     }

@@ -15,7 +15,7 @@ import { Panel } from '../ui/panel.js';
 import { Surface } from '../ui/surface.js';
 import { gateDialog } from '../ui/gate-dialog.js';
 import { uploadDialog, uploadProblemDialog } from '../ui/upload-dialog.js';
-import { reportToIt } from '../ui/report.js';
+import { reportToIt, redactPost } from '../ui/report.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -27,6 +27,7 @@ let port = null;
 let panel = null;
 let surface = null;
 let site = '';
+let post = ''; // the text of the composer in use, as last checked or gated (for "Report to IT")
 const live = document.getElementById('live');
 
 // ---- Policy ---------------------------------------------------------------------------------
@@ -81,7 +82,18 @@ function checkerFor(host) {
   return checker;
 }
 
-const report = (findings) => reportToIt({ site, findings });
+/** Report to IT from the panel or the gate dialog: the findings, and the post with every finding redacted. */
+function reportPost(findings) {
+  let text = null;
+  try {
+    text = redactPost(post, checkerFor(site).check(post));
+  } catch {
+    // The post cannot be checked again, so it cannot be redacted: the report goes without it.
+  }
+  return reportToIt({ site, findings, text });
+}
+/** Report to IT from an upload dialog: about the files, so no post text. */
+const reportUpload = (findings) => reportToIt({ site, findings });
 
 // ---- Requests from the content script ---------------------------------------------------------
 
@@ -91,7 +103,10 @@ const handlers = {
     site = String(msg.site || '');
     const text = String(msg.text ?? '');
     const findings = checkerFor(site).check(text);
-    if (msg.show !== false) panel.showFindings(findings, { empty: text.trim() === '' });
+    if (msg.show !== false) {
+      post = text;
+      panel.showFindings(findings, { empty: text.trim() === '' });
+    }
     return { findings };
   },
   version() {
@@ -101,7 +116,8 @@ const handlers = {
     await policyLoaded;
     site = String(msg.site || site);
     const findings = Array.isArray(msg.findings) ? msg.findings : [];
-    const decision = await gateDialog({ surface, live, t, findings, site, submit: submitSettings(), report });
+    if (typeof msg.text === 'string') post = msg.text;
+    const decision = await gateDialog({ surface, live, t, findings, site, submit: submitSettings(), report: reportPost });
     if (decision.action === 'post' && decision.justification) {
       // Overrides are recorded by the service worker when it handles them; never the secret itself.
       api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification,
@@ -155,7 +171,7 @@ async function settleUploads(files) {
 
   const problems = results.filter((r) => r.error);
   if (problems.length) {
-    const choice = await uploadProblemDialog({ surface, live, t, items: problems, report });
+    const choice = await uploadProblemDialog({ surface, live, t, items: problems, report: reportUpload });
     if (choice !== 'original') return { action: 'cancel', files: [], changed: false };
   }
   const risky = results.filter((r) => revealing(r.report));
@@ -163,7 +179,7 @@ async function settleUploads(files) {
 
   let mode = settings.strip_mode;
   if (settings.action !== 'strip') {
-    const choice = await uploadDialog({ surface, live, t, items: risky, uploads: settings, report });
+    const choice = await uploadDialog({ surface, live, t, items: risky, uploads: settings, report: reportUpload });
     if (choice.action === 'cancel') return { action: 'cancel', files: [], changed: false };
     if (choice.action === 'keep') return { action: 'continue', files, changed: false };
     if (choice.identity) mode = 'identifying';
@@ -185,7 +201,7 @@ async function settleUploads(files) {
     if (stop) stop();
   }
   if (failed.length) {
-    const choice = await uploadProblemDialog({ surface, live, t, items: failed, report });
+    const choice = await uploadProblemDialog({ surface, live, t, items: failed, report: reportUpload });
     if (choice !== 'original') return { action: 'cancel', files: [], changed: false };
   }
   if (settings.action === 'strip' && cleaned.size) {
@@ -257,7 +273,7 @@ async function accept(candidate, nonce) {
     return;
   }
   surface = new Surface(send);
-  panel = new Panel({ send, surface, report, i18n: t });
+  panel = new Panel({ send, surface, report: reportPost, i18n: t });
   port.onmessage = onRequest;
   port.postMessage({ type: 'ready', version: coreVersion() });
 }

@@ -40,6 +40,11 @@ if (context.findings.length) {
 }
 
 if (typeof context.text !== 'string' || !context.text) $('inc-text-row').hidden = true;
+else {
+  // What will be sent, shown when ticked: the post with SafePost's findings already redacted.
+  $('text-preview').textContent = context.text;
+  $('inc-text').addEventListener('change', () => { $('text-preview').hidden = !$('inc-text').checked; });
+}
 if (desk.configured && desk.adapter === 'email') $('inc-shot-row').hidden = true; // a mailto: link carries no picture
 $('env-preview').textContent = `${environment.browser} · SafePost ${environment.extension}`
   + `${environment.core ? ` (core ${environment.core})` : ''} · ${t('reportPolicyVersion', [environment.policyVersion || '—'])}`;

@@ -149,7 +149,16 @@ for (const browserName of ['chromium', 'firefox']) {
         assert.equal(ctx.rule, 'credit_card');
         assert.equal(ctx.severity, 'block');
         assert.deepEqual(ctx.findings.map((f) => f.preview), ['4539 •••• •••• 6467']);
+        assert.equal(ctx.text, 'Booked the offsite, card [4539 •••• •••• 6467] exp 12/29',
+          'the post is offered with the finding redacted');
         assert.ok(!JSON.stringify(draft).includes(CARD), 'the card number itself never leaves the page');
+        // The form offers the post unticked, and shows exactly what would be sent once ticked.
+        await report.waitForSelector('#form:not([hidden])');
+        assert.equal(await report.isVisible('#inc-text-row'), true);
+        assert.equal(await report.isChecked('#inc-text'), false);
+        assert.equal(await report.isVisible('#text-preview'), false);
+        await report.check('#inc-text');
+        assert.equal(await report.textContent('#text-preview'), ctx.text);
         assert.ok(await frame.evaluate(() => !!document.querySelector('.dialog')), 'the dialog stays open');
         await report.close();
         await page.close();
