@@ -9,7 +9,8 @@
 //   Jira Service Management     POST /rest/servicedeskapi/request, GET ...?searchTerm=...,
 //                               POST /rest/servicedeskapi/servicedesk/{id}/attachTemporaryFile,
 //                               POST /rest/servicedeskapi/request/{key}/attachment
-//   Zendesk                     POST /api/v2/requests.json (Idempotency-Key), POST /api/v2/uploads.json
+//   Zendesk                     POST /api/v2/requests.json (Idempotency-Key), POST /api/v2/uploads.json,
+//                               GET /api/v2/requests/search.json?query=...
 //   Webhook                     POST /hook (schema safepost.report/1, optional HMAC signature)
 import { createServer } from 'node:http';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
@@ -21,10 +22,13 @@ export const basic = (user, pass) => `Basic ${Buffer.from(`${user}:${pass}`).toS
  * Authorization header expected; omit for none), `secret` (webhook HMAC), `fault(req)` returning
  * null | 'fail' | 'timeout' | 'lose' | 'gateway' for each request ('fail': 503; 'timeout': no
  * answer at all; 'lose': the request is carried out, a ticket created, and the answer breaks
- * off; 'gateway': carried out, then a proxy's 504). Resolves with `{url, tickets, requests, violations, close()}`.
+ * off; 'gateway': carried out, then a proxy's 504). Zendesk only: `indexDelayMs`, how long a new
+ * request stays out of search results (Zendesk's index lags), and `idempotencyTtlMs`, how long an
+ * Idempotency-Key is remembered (Zendesk: hours). Resolves with `{url, tickets, requests, violations, close()}`.
  */
-export function startDesk(kind, { auth, secret, fault } = {}) {
-  const state = { tickets: [], requests: [], violations: [], temp: new Map(), uploads: new Map(), idem: new Map(), seq: 0 };
+export function startDesk(kind, { auth, secret, fault, indexDelayMs = 0, idempotencyTtlMs = Infinity } = {}) {
+  const state = { tickets: [], requests: [], violations: [], temp: new Map(), uploads: new Map(), idem: new Map(), seq: 0,
+    indexDelayMs, idempotencyTtlMs };
   const held = new Set();
   const server = createServer(async (req, res) => {
     const chunks = [];
@@ -220,6 +224,7 @@ const HANDLERS = {
       const b = json(body, refuse, req);
       if (!b) return null;
       const key = req.headers['idempotency-key'];
+      if (key && state.idem.has(key) && Date.now() - state.idem.get(key).at > state.idempotencyTtlMs) state.idem.delete(key);
       if (key && state.idem.has(key)) {
         const prev = state.idem.get(key);
         if (prev.body !== body.toString('utf8')) return refuse(400, 'IdempotentRequestError: same key, different request');
@@ -236,10 +241,22 @@ const HANDLERS = {
         attachments.push(u);
       }
       const id = ++state.seq;
-      state.tickets.push({ id, subject: r.subject, body: r.comment.body, attachments, idempotencyKey: key || null });
+      state.tickets.push({ id, subject: r.subject, body: r.comment.body, attachments, idempotencyKey: key || null, createdAt: Date.now() });
       const response = { request: { id, subject: r.subject, description: r.comment.body, status: 'new', url: `${base}/api/v2/requests/${id}.json` } };
-      if (key) state.idem.set(key, { body: body.toString('utf8'), response });
+      if (key) state.idem.set(key, { body: body.toString('utf8'), response, at: Date.now() });
       return { status: 201, json: response, headers: { 'x-idempotency-lookup': 'miss' } };
+    }
+    // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket-requests/#search-requests
+    if (url.pathname === '/api/v2/requests/search.json' && req.method === 'GET') {
+      const query = url.searchParams.get('query');
+      if (!query) return refuse(400, 'query is required');
+      // A quoted phrase matches it as a whole; otherwise every word must appear (subject or description).
+      const phrase = /^"(.*)"$/.exec(query);
+      const words = phrase ? [phrase[1].toLowerCase()] : query.toLowerCase().split(/\s+/).filter(Boolean);
+      const indexed = state.tickets.filter((t) => Date.now() - t.createdAt >= state.indexDelayMs);
+      const hits = indexed.filter((t) => words.every((w) => `${t.subject}\n${t.body}`.toLowerCase().includes(w)));
+      return { status: 200, json: { requests: hits.map((t) => ({ id: t.id, subject: t.subject, description: t.body, status: 'new',
+        url: `${base}/api/v2/requests/${t.id}.json` })), count: hits.length, next_page: null, previous_page: null } };
     }
     return refuse(404, 'no such endpoint');
   },

@@ -1,12 +1,16 @@
 // Zendesk: `POST /api/v2/requests.json` ({request: {subject, comment: {body, uploads}}}).
 //
-// Zendesk supports an `Idempotency-Key` header on creation: SafePost sends the report id, so a
-// retry after a lost answer returns the first request instead of creating another. The
-// screenshot is uploaded first (`POST /api/v2/uploads.json?filename=...`) and its token saved, so
-// a retry does not upload it again.
+// Never doubled, in two layers. Every creation carries an `Idempotency-Key` (the report id): a
+// retry soon after a lost answer gets the first request back. Zendesk keeps those keys only for a
+// while (hours), and a report may wait longer (the browser closed, the desk down), so before any
+// attempt that follows an earlier one SafePost first searches the requests
+// (`GET /api/v2/requests/search.json`) for the report's reference, which ends every subject
+// ("[SafePost 1a2b3c4d]"); Zendesk's search index lags by minutes, which the key covers.
+// The screenshot is uploaded first (`POST /api/v2/uploads.json?filename=...`) and its token
+// saved, so a retry does not upload it again.
 import { joinUrl, str } from './config.js';
 import { request, DeliveryError, basicAuth } from './http.js';
-import { subjectOf, bodyOf, splitDataUrl, base64ToBytes } from './compose.js';
+import { subjectOf, bodyOf, shortRef, splitDataUrl, base64ToBytes } from './compose.js';
 
 function authHeaders(settings) {
   const token = str(settings, 'token');
@@ -18,9 +22,17 @@ function authHeaders(settings) {
   });
 }
 
-export async function deliver({ record, settings, timeoutMs, saveProgress }) {
+export async function deliver({ record, settings, timeoutMs, mayExist, saveProgress }) {
   const headers = { ...authHeaders(settings), Accept: 'application/json' };
   const progress = { ...(record.progress || {}) };
+  if (mayExist) {
+    const ref = `[SafePost ${shortRef(record.id)}]`;
+    const query = encodeURIComponent(`"SafePost ${shortRef(record.id)}"`);
+    const found = await request(`${joinUrl(settings.endpoint, '/api/v2/requests/search.json')}?query=${query}`, { headers, timeoutMs });
+    const requests = found.json && Array.isArray(found.json.requests) ? found.json.requests : [];
+    const mine = requests.find((r) => r && r.id != null && String(r.subject || '').endsWith(ref));
+    if (mine) return requestOf(settings, mine.id);
+  }
   const shot = splitDataUrl(record.report.screenshot);
   if (shot && !progress.uploadToken) {
     const name = shot.type === 'image/png' ? 'screenshot.png' : 'screenshot.jpg';
@@ -42,5 +54,9 @@ export async function deliver({ record, settings, timeoutMs, saveProgress }) {
   });
   const r = res.json && res.json.request;
   if (!r || r.id == null) throw new DeliveryError('Zendesk answered without the new request', { retry: true });
-  return { id: String(r.id), number: `#${r.id}`, url: joinUrl(settings.endpoint, `/hc/requests/${encodeURIComponent(r.id)}`) };
+  return requestOf(settings, r.id);
+}
+
+function requestOf(settings, id) {
+  return { id: String(id), number: `#${id}`, url: joinUrl(settings.endpoint, `/hc/requests/${encodeURIComponent(id)}`) };
 }
