@@ -57,8 +57,9 @@ for (const browserName of ['chromium', 'firefox']) {
 
       // A contenteditable inside the same shadow root.
       await page.evaluate(() => document.getElementById('late-host').shadowRoot.getElementById('shadow-editable').focus());
-      await page.keyboard.type(`Also ${CARD_TEXT}`);
-      const frame = await waitForCount(page, 1);
+      // Two cards, so the count can only come from this editor (the textarea above shows 1).
+      await page.keyboard.type(`Also ${CARD_TEXT} and 5425 2334 3010 9903`);
+      const frame = await waitForCount(page, 2);
       assert.ok(frame);
 
       // A contenteditable in a same-origin iframe the page made itself.
