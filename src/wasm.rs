@@ -110,20 +110,29 @@ impl ByteSource for BlobSource {
     }
 }
 
-/// Inspects a photo or video: format, location, identity, residual risks.
+/// A media error as a JavaScript `Error` whose `name` is the kind of problem
+/// (`MediaError::kind`: `truncated`, `damaged`, ...) and whose message is the English detail.
+fn media_error(e: MediaError) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name(e.kind());
+    err.into()
+}
+
+/// Inspects a photo or video: format, location, identity, residual risks. Throws an `Error`
+/// named after the kind of problem when the file cannot be read.
 #[wasm_bindgen(js_name = inspectBlob)]
-pub fn inspect_blob(blob: web_sys::Blob) -> Result<JsValue, JsError> {
+pub fn inspect_blob(blob: web_sys::Blob) -> Result<JsValue, JsValue> {
     let src = BlobSource::new(blob)?;
-    let report = media::inspect(&src).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&report)
+    let report = media::inspect(&src).map_err(media_error)?;
+    Ok(to_js(&report)?)
 }
 
 /// Plans a lossless strip. Returns `{pieces: [{keep: {start, end}} | {insert: [bytes]}], removed, residual}`;
 /// `extension/core/apply-plan.js` turns it into a new `File` from slices of the original.
 #[wasm_bindgen(js_name = stripBlob)]
-pub fn strip_blob(blob: web_sys::Blob, mode: &str) -> Result<JsValue, JsError> {
+pub fn strip_blob(blob: web_sys::Blob, mode: &str) -> Result<JsValue, JsValue> {
     let mode: StripMode = mode.parse().map_err(|e: String| JsError::new(&e))?;
     let src = BlobSource::new(blob)?;
-    let plan = media::strip(&src, mode).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&plan)
+    let plan = media::strip(&src, mode).map_err(media_error)?;
+    Ok(to_js(&plan)?)
 }

@@ -162,7 +162,7 @@ async function settleUploads(files) {
       try {
         return { file, report: await media('inspect', { file }) };
       } catch (err) {
-        return { file, error: (err && err.message) || String(err) };
+        return { file, error: (err && err.message) || String(err), kind: err && err.kind };
       }
     }));
   } finally {
@@ -194,7 +194,7 @@ async function settleUploads(files) {
         const plan = await media('strip', { file: r.file, mode });
         cleaned.set(r.file, applyPlan(r.file, plan));
       } catch (err) {
-        failed.push({ file: r.file, error: (err && err.message) || String(err) });
+        failed.push({ file: r.file, error: (err && err.message) || String(err), kind: err && err.kind });
       }
     }
   } finally {
@@ -221,7 +221,7 @@ function media(type, payload) {
       const p = mediaPending.get(ev.data.id);
       if (!p) return;
       mediaPending.delete(ev.data.id);
-      if (ev.data.error) p.reject(new Error(ev.data.error));
+      if (ev.data.error) p.reject(Object.assign(new Error(ev.data.error), { kind: ev.data.kind }));
       else p.resolve(ev.data.result);
     };
     worker.onerror = (ev) => {

@@ -20,6 +20,8 @@ self.onmessage = async (ev) => {
     if (!handler) throw new Error(`unknown media request ${msg.type}`);
     self.postMessage({ id: msg.id, result: handler(msg) });
   } catch (err) {
-    self.postMessage({ id: msg.id, error: (err && err.message) || String(err) });
+    // The core names the kind of problem in `name` (truncated, damaged, ...): the dialog explains
+    // it in the user's language and keeps the English detail as the reason.
+    self.postMessage({ id: msg.id, error: (err && err.message) || String(err), kind: (err && err.name) || 'Error' });
   }
 };

@@ -96,9 +96,16 @@ export function uploadDialog({ surface, live, t, items, uploads, report }) {
   });
 }
 
+/** The kind of problem the core named (`MediaError::kind`), in the user's language; [] if unknown. */
+function problemOf(kind, t) {
+  const key = `uploadError_${kind}`;
+  const text = /^[a-z_]+$/.test(kind || '') ? t(key) : '';
+  return text && text !== key ? [text] : [];
+}
+
 export function uploadProblemDialog({ surface, live, t, items, report }) {
   const list = el('ul', { class: 'upload-list' },
-    ...items.map(({ file, error }) => fileItem(file, [t('uploadProblemReason', [error])])));
+    ...items.map(({ file, error, kind }) => fileItem(file, [...problemOf(kind, t), t('uploadProblemReason', [error])])));
   return openDialog({
     surface, live, tone: 'warn', initial: 'cancel', dismiss: 'cancel',
     title: t('uploadProblemTitle'),

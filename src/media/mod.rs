@@ -214,6 +214,21 @@ impl fmt::Display for MediaError {
     }
 }
 
+impl MediaError {
+    /// A stable name for the kind of problem, for a user interface to explain in its own
+    /// language (the `Display` text is the English detail).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            MediaError::UnknownFormat => "unknown_format",
+            MediaError::Truncated { .. } => "truncated",
+            MediaError::Malformed { .. } => "damaged",
+            MediaError::TooDeep { .. } => "too_deep",
+            MediaError::CannotStrip(_) => "cannot_strip",
+            MediaError::Io(_) => "unreadable",
+        }
+    }
+}
+
 impl std::error::Error for MediaError {}
 
 /// Recognises the container from its first bytes.

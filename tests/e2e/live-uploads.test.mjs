@@ -175,6 +175,9 @@ for (const browserName of ['chromium', 'firefox']) {
       const dialog = await waitForDialog(frame);
       assert.match(dialog.title, /could not check/);
       assert.match(dialog.text, /Reason: \S+/, 'the reason is shown');
+      const explanations = Object.entries(JSON.parse(readFileSync(join(ROOT, 'extension/_locales/en/live.json'), 'utf8')))
+        .filter(([k]) => k.startsWith('uploadError_')).map(([, v]) => v.message);
+      assert.ok(explanations.some((m) => dialog.text.includes(m)), `the kind of problem is explained: ${dialog.text}`);
       assert.deepEqual(dialog.actions, ['cancel', 'original', 'report']);
       await waitInFrame(frame, () => document.activeElement?.dataset?.action === 'cancel');
       await chooseInDialog(frame, 'original');

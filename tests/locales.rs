@@ -1,8 +1,10 @@
-//! Finding messages in the user's language: every message the core ships (built-in detectors,
-//! the default policy's rules and disclosure) has a `finding_<key>` string in each locale of
-//! `extension/_locales`, the English one is word for word the core's, and a message IT wrote
-//! carries no key (so the extension shows IT's own words, untranslated).
+//! What the core tells users, in their language. Finding messages: every message the core ships
+//! (built-in detectors, the default policy's rules and disclosure) has a `finding_<key>` string
+//! in each locale of `extension/_locales`, the English one is word for word the core's, and a
+//! message IT wrote carries no key (so the extension shows IT's own words, untranslated).
+//! Upload problems: every kind of media error has an `uploadError_<kind>` explanation.
 
+use safepost::media::MediaError;
 use safepost::policy::Policy;
 use safepost::text::{detectors, TextScanner};
 use serde_json::Value;
@@ -11,7 +13,12 @@ use std::path::PathBuf;
 const LOCALES: &[&str] = &["en", "de", "fr"];
 
 fn strings(lang: &str) -> serde_json::Map<String, Value> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("extension/_locales/{lang}/findings.json"));
+    part(lang, "findings")
+}
+
+/// One part of a locale (`extension/_locales/<lang>/<part>.json`; the build merges them).
+fn part(lang: &str, part: &str) -> serde_json::Map<String, Value> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("extension/_locales/{lang}/{part}.json"));
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     serde_json::from_str::<Value>(&text)
         .ok()
@@ -96,4 +103,25 @@ fn findings_name_their_shipped_message_and_not_its_words() {
     let d = f.iter().find(|f| f.rule == "disclosure").expect("disclosure finding");
     assert_eq!(d.message_key.as_deref(), Some("disclosure"));
     assert_eq!(d.message_args, vec!["#employee, #ad".to_string()]);
+}
+
+#[test]
+fn every_kind_of_upload_problem_is_explained_in_every_locale() {
+    let kinds = [
+        MediaError::UnknownFormat,
+        MediaError::Truncated { what: "EXIF", offset: 0 },
+        MediaError::Malformed { what: "EXIF", offset: 0, reason: String::new() },
+        MediaError::TooDeep { what: "box", offset: 0 },
+        MediaError::CannotStrip(String::new()),
+        MediaError::Io(String::new()),
+    ]
+    .map(|e| e.kind());
+    for lang in LOCALES {
+        let live = part(lang, "live");
+        for kind in kinds {
+            let key = format!("uploadError_{kind}");
+            let m = live.get(&key).and_then(|v| v.get("message")).and_then(Value::as_str);
+            assert!(m.is_some_and(|m| !m.is_empty()), "{lang}: {key} missing");
+        }
+    }
 }
