@@ -186,10 +186,15 @@ fn inspect_agrees_with_exiftool() {
     }
 
     assert!(panics.is_empty(), "inspect panicked on {panics:?}");
-    assert!(pct(total.location, total.files) >= 99.0, "location agreement too low");
+    // A missed location is a photo posted without a warning: no tolerance.
+    assert_eq!(total.location, total.files, "location must agree with ExifTool on every file");
     assert_eq!(total.coords, total.coords_checked, "every coordinate ExifTool reads must match");
-    assert!(pct(total.serial, total.files) >= 95.0, "serial number agreement too low");
-    assert!(pct(total.owner, total.files) >= 97.0, "owner name agreement too low");
+    // Serial numbers and owner names the report does not name yet live in maker notes of a few
+    // brands (Reconyx, Motorola, Ricoh, Pentax, Sigma, FLIR, Olympus; a Canon CIFF owner): the
+    // identifying mode removes maker notes whole, so they are still stripped. The floor is the
+    // agreement reached (97.7 %, 99.8 %), so that no regression passes.
+    assert!(pct(total.serial, total.files) >= 97.5, "serial number agreement too low");
+    assert!(pct(total.owner, total.files) >= 99.5, "owner name agreement too low");
     assert!(total.max_read <= 512 * 1024, "inspecting a photo read {} bytes", total.max_read);
 }
 
