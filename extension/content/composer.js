@@ -28,6 +28,8 @@
       // Sign-in fields are not posts: a user name, or any field of a form with a password.
       if (/username|email|one-time-code/.test(target.getAttribute('autocomplete') || '')) return null;
       if (target.form && target.form.querySelector('input[type="password"]')) return null;
+      // Site search boxes are not posts either (X, LinkedIn and Reddit use type=text for them).
+      if (target.getAttribute('role') === 'searchbox' || target.closest('[role="search"]')) return null;
       return target;
     }
     if (target.isContentEditable) {

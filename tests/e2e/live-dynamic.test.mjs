@@ -50,6 +50,13 @@ for (const browserName of ['chromium', 'firefox']) {
       assert.equal(await page.evaluate(() => document.querySelector('safepost-ui')), null, 'no SafePost UI before use');
       assert.equal((await safepostFrames(page)).length, 0);
 
+      // The site's search box (type=text inside role=search) is not a composer: nothing appears.
+      await page.click('#search');
+      await page.keyboard.type(CARD_TEXT);
+      await sleep(600);
+      assert.equal(await page.evaluate(() => document.querySelector('safepost-ui')), null, 'a search box is not a post');
+      assert.equal(await page.evaluate(() => document.getElementById('search').value), CARD_TEXT);
+
       // A textarea inside an open shadow root, added after load.
       await page.evaluate(() => document.getElementById('late-host').shadowRoot.getElementById('shadow-text').focus());
       await page.keyboard.type(CARD_TEXT);
