@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, STRICT_CSP } from '../support/server.mjs';
+import { startServer, FOUNDATION_CSP } from '../support/server.mjs';
 import {
   launchChromium, launchFirefox, openFirefoxExtensionPage, DIST_CHROME, DIST_FIREFOX, CHROME_EXTENSION_ID,
 } from '../support/browsers.mjs';
@@ -17,7 +17,7 @@ import { safepostFrame, waitInFrame, pillState } from '../support/extension-ui.m
 const CARD_TEXT = 'Booked the offsite, card 4527 3312 8806 1000 exp 12/29';
 
 let server;
-before(async () => { server = await startServer(); });
+before(async () => { server = await startServer({ csp: FOUNDATION_CSP }); });
 after(async () => { await server.close(); });
 
 /** A copy of a built extension whose wasm core is damaged, as a broken download would be. */
@@ -55,7 +55,7 @@ describe('Chromium', () => {
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
       const res = await page.goto(`${server.url}/`);
-      assert.equal(res.headers()['content-security-policy'], STRICT_CSP);
+      assert.equal(res.headers()['content-security-policy'], FOUNDATION_CSP);
       await page.click('#post-text');
       await page.keyboard.type(CARD_TEXT);
       const frame = await assertRoundTrip(page);
@@ -111,7 +111,7 @@ describe('Firefox ESR', () => {
       const errors = [];
       page.on('pageerror', (e) => errors.push(e.message));
       const res = await page.goto(`${server.url}/`);
-      assert.equal(res.headers()['content-security-policy'], STRICT_CSP);
+      assert.equal(res.headers()['content-security-policy'], FOUNDATION_CSP);
       await page.click('#post-text');
       await page.keyboard.type(CARD_TEXT);
       const frame = await assertRoundTrip(page);

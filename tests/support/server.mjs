@@ -9,7 +9,10 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const STRICT_CSP = "default-src 'self'; script-src 'self'; frame-src 'none'; img-src 'self' blob: data:";
+/** The CSP issue 2 names: the strictest a social site could send (no frames, no inline script). */
+export const FOUNDATION_CSP = "default-src 'self'; script-src 'self'; frame-src 'none'";
+/** The same, with thumbnails of the attached photos allowed (the upload fixtures show them). */
+export const STRICT_CSP = `${FOUNDATION_CSP}; img-src 'self' blob: data:`;
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.png': 'image/png', '.jpg': 'image/jpeg',
