@@ -129,6 +129,24 @@ for (const browserName of ['chromium', 'firefox']) {
     }
 
     if (browserName === 'chromium') {
+      test('"Report to IT" from the findings panel opens the report form with the post redacted', async () => {
+        const { page } = await openEditor(browser, 'textarea');
+        await page.keyboard.type(TEXT);
+        const frame = await safepostFrame(page);
+        await waitInFrame(frame, () => document.getElementById('count')?.dataset.count === '1');
+        await frame.click('#count');
+        const opened = browser.raw.context.waitForEvent('page', { timeout: 10000 });
+        await frame.click('#panel-report');
+        const report = await opened;
+        await report.waitForSelector('#form:not([hidden])');
+        assert.match(await report.textContent('#findings-preview'), /credit_card: 4539 •••• •••• 6467/);
+        await report.check('#inc-text');
+        assert.equal(await report.textContent('#text-preview'), 'Booked the offsite, card [4539 •••• •••• 6467] exp 12/29');
+        assert.ok(!(await report.content()).includes(CARD), 'the card number is nowhere in the form');
+        await report.close();
+        await page.close();
+      });
+
       test('"Report to IT" from the gate dialog opens the report form with the context, never the secret', async () => {
         const { page } = await openEditor(browser, 'textarea');
         await page.keyboard.type(TEXT);
@@ -164,6 +182,23 @@ for (const browserName of ['chromium', 'firefox']) {
         await page.close();
       });
     }
+
+    test('textarea: a form submitted by the site\'s own script is gated too', async () => {
+      const { page } = await openEditor(browser, 'textarea');
+      await page.keyboard.type(TEXT);
+      const frame = await safepostFrame(page);
+      await waitInFrame(frame, () => document.getElementById('count')?.dataset.count === '1');
+      const before = server.posts.length;
+      await page.evaluate(() => document.getElementById('composer').requestSubmit());
+      const dialog = await waitForDialog(frame);
+      assert.deepEqual(dialog.findings, ['credit_card']);
+      await sleep(300);
+      assert.equal(server.posts.length, before, 'the submit was stopped');
+      await chooseInDialog(frame, 'edit');
+      await waitForNoDialog(frame);
+      assert.equal(await page.evaluate(() => window.fixtureText()), TEXT);
+      await page.close();
+    });
 
     test('textarea: a warning asks once; clean text posts without any dialog', async () => {
       const { page } = await openEditor(browser, 'textarea');
