@@ -15,8 +15,15 @@
   const core = globalThis.SafePostCore;
   const composers = globalThis.SafePostComposer;
 
-  // Words on the buttons that post (the sites' own labels, in the languages SafePost ships).
-  const POST_LABEL = /^(post|posten|tweet|reply|send|publish|share|submit|toot|skeet|comment|poster|publier|envoyer|partager|répondre|commenter|senden|veröffentlichen|teilen|antworten|absenden|kommentieren|beitrag)\b/i;
+  // Words on the buttons that post: the sites' own labels, which follow the user's site language
+  // (English, German, French, Spanish, Portuguese, Italian, Dutch), not SafePost's.
+  const POST_LABEL = new RegExp('^(post|posten|tweet|reply|send|publish|share|submit|toot|skeet|comment'
+    + '|poster|publier|envoyer|partager|répondre|commenter' // fr
+    + '|senden|veröffentlichen|teilen|antworten|absenden|kommentieren|beitrag' // de
+    + '|publicar|enviar|compartir|responder|comentar|postear' // es, pt
+    + '|partilhar|compartilhar' // pt
+    + '|pubblica|invia|condividi|rispondi|commenta' // it
+    + '|plaatsen|verzenden|delen|reageren|publiceren)(?![\\p{L}])', 'iu'); // nl
   const POST_TESTID = /tweetButton|post|submit|publish|share|send/i;
 
   let replaying = 0; // > 0 while SafePost replays an action the user confirmed

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { openBrowser, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog } from '../support/extension-ui.mjs';
+import { openBrowser, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts } from '../support/extension-ui.mjs';
 
 const CARD_TEXT = 'Reimburse me: 4539 1488 0343 6467';
 let server;
@@ -84,6 +84,31 @@ for (const browserName of ['chromium', 'firefox']) {
       assert.equal(framed, '1', "the iframe's SafePost frame shows the framed editor's finding");
       assert.equal(await page.evaluate(() => document.getElementById('inner-frame').contentDocument.getElementById('frame-editable').textContent),
         'Card for the framed editor 5425 2334 3010 9903', 'the framed editor is untouched');
+      await page.close();
+    });
+
+    test('a post button outside any form is known by its label in the site\'s language', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/fixtures/dynamic.html`);
+      await page.waitForSelector('body[data-late="yes"]');
+      await page.evaluate(() => document.getElementById('late-host').shadowRoot.getElementById('shadow-text').focus());
+      await page.keyboard.type(CARD_TEXT);
+      const frame = await waitForCount(page, 1);
+      const before = server.posts.length;
+      for (const label of ['Publicar', 'Veröffentlichen', 'Répondre', 'Pubblica']) {
+        await page.evaluate((l) => { document.getElementById('post').textContent = l; }, label);
+        await page.click('#post');
+        const dialog = await waitForDialog(frame);
+        assert.deepEqual(dialog.findings, ['credit_card'], label);
+        await chooseInDialog(frame, 'edit');
+        await waitForNoDialog(frame);
+      }
+      assert.equal(server.posts.length, before, 'nothing was posted');
+      // A button whose label only starts like a post word is not one: its click goes through.
+      await page.evaluate(() => { document.getElementById('post').textContent = 'Postal code'; });
+      await page.click('#post');
+      await waitForPosts(server, before + 1);
+      assert.equal(await frame.evaluate(() => !!document.querySelector('.dialog')), false, '"Postal code" is not a post button');
       await page.close();
     });
 
