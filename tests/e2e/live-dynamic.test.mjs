@@ -144,3 +144,35 @@ for (const browserName of ['chromium', 'firefox']) {
     });
   });
 }
+
+describe('chromium: light and dark themes', () => {
+  let browser;
+  before(async () => { browser = await openBrowser('chromium'); });
+  after(async () => { await browser?.close(); });
+
+  test('the panel follows the system colour scheme and stays transparent over the page', async () => {
+    const colours = {};
+    for (const scheme of ['light', 'dark']) {
+      const page = await browser.newPage();
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${server.url}/fixtures/textarea.html`);
+      await page.waitForSelector('body[data-ready]');
+      await page.click('#post-text');
+      await page.keyboard.type(CARD_TEXT);
+      const frame = await safepostFrame(page);
+      await waitInFrame(frame, () => document.getElementById('count')?.dataset.count === '1');
+      colours[scheme] = await frame.evaluate(() => ({
+        dark: matchMedia('(prefers-color-scheme: dark)').matches,
+        pill: getComputedStyle(document.getElementById('count')).backgroundColor,
+        text: getComputedStyle(document.getElementById('count')).color,
+        body: getComputedStyle(document.body).backgroundColor,
+      }));
+      await page.close();
+    }
+    assert.equal(colours.light.dark, false);
+    assert.equal(colours.dark.dark, true, 'the SafePost frame sees the dark scheme');
+    assert.notEqual(colours.dark.pill, colours.light.pill, 'the pill changes colour');
+    assert.notEqual(colours.dark.text, colours.light.text);
+    for (const scheme of ['light', 'dark']) assert.equal(colours[scheme].body, 'rgba(0, 0, 0, 0)', `${scheme}: transparent over the page`);
+  });
+});
