@@ -224,12 +224,13 @@ for (const browserName of ['chromium', 'firefox']) {
       await page.close();
     });
 
-    test('"Cancel" gives the site nothing; "Keep as is" gives it the original', async () => {
+    test('"Cancel" (Escape) gives the site nothing; "Keep as is" (by keyboard) gives it the original', async () => {
       const { page } = await openPage(browser);
       await browser.setFiles(page, '#photo', PHOTO);
       const frame = await safepostFrame(page);
       await waitForDialog(frame);
-      await chooseInDialog(frame, 'cancel');
+      await waitInFrame(frame, () => document.activeElement?.dataset?.action === 'strip');
+      await page.keyboard.press('Escape'); // dismissing the dialog is "Cancel"
       await waitForNoDialog(frame);
       await sleep(300);
       assert.deepEqual(await attachedFiles(page), []);
@@ -237,7 +238,10 @@ for (const browserName of ['chromium', 'firefox']) {
 
       await browser.setFiles(page, '#photo', PHOTO);
       await waitForDialog(frame);
-      await chooseInDialog(frame, 'keep');
+      await waitInFrame(frame, () => document.activeElement?.dataset?.action === 'strip');
+      await page.keyboard.press('Tab');
+      assert.equal(await frame.evaluate(() => document.activeElement.dataset.action), 'keep', 'Tab moves to the next choice');
+      await page.keyboard.press('Enter');
       await waitAttached(page, 1);
       const count = server.posts.length;
       await page.click('#post');
