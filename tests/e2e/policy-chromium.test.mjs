@@ -5,7 +5,7 @@
 // an invalid value is reported on the options page and in the popup while every valid setting
 // still applies; the user's own settings may only make things stricter.
 //
-// Needs root (writes the policy file, always removes it). Skipped otherwise.
+// Needs root (writes the policy file, always removes it). Fails otherwise, unless SAFEPOST_SKIP_ROOT_TESTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,10 +15,9 @@ import { startServer } from '../support/server.mjs';
 import { launchChromium, CHROME_EXTENSION_ID, DIST_CHROME } from '../support/browsers.mjs';
 import { safepostFrame, waitInFrame } from '../support/extension-ui.mjs';
 import {
-  CHROMIUM_POLICY_FILE, chromiumPolicy, companyPolicy, findingsInPanel, optionsState, policyFile, waitForNoFindings,
+  CHROMIUM_POLICY_FILE, chromiumPolicy, companyPolicy, findingsInPanel, optionsState, policyFile, waitForNoFindings, needsRoot,
 } from '../support/managed-policy.mjs';
 
-const isRoot = process.getuid?.() === 0;
 const EXT = `chrome-extension://${CHROME_EXTENSION_ID}`;
 /** SAFEPOST_CHROME_DIR: run against another unpacked build (such as one with a proposed schema). */
 const BUILT = process.env.SAFEPOST_CHROME_DIR || DIST_CHROME;
@@ -54,7 +53,7 @@ async function waitForEffective(b, fn, { timeout = 15000 } = {}) {
   throw new Error(`the effective policy did not change as expected; last: ${JSON.stringify(last)?.slice(0, 800)}`);
 }
 
-describe('Chromium: managed policy', { skip: !isRoot && 'needs root to write /etc/chromium/policies' }, () => {
+describe('Chromium: managed policy', { skip: needsRoot('/etc/chromium/policies') }, () => {
   test('a company rule from policy is enforced, reloads live, and invalid values are reported', async () => {
     const file = policyFile(CHROMIUM_POLICY_FILE);
     let b;

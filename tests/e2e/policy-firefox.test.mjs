@@ -6,7 +6,7 @@
 // validates nothing: SafePost does); a changed policies.json applies when Firefox restarts with
 // the same profile, and the extension is not reinstalled (the user's own settings survive).
 //
-// Needs root (writes /etc/firefox/policies/policies.json, always restores it). Skipped otherwise.
+// Needs root (writes /etc/firefox/policies/policies.json, always restores it). Fails otherwise, unless SAFEPOST_SKIP_ROOT_TESTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,10 +17,9 @@ import { startServer } from '../support/server.mjs';
 import { ROOT, GECKO_ID, FIREFOX_UUID, openFirefoxExtensionPage } from '../support/browsers.mjs';
 import { safepostFrame, waitInFrame } from '../support/extension-ui.mjs';
 import {
-  FIREFOX_POLICY_FILE, companyPolicy, findingsInPanel, firefoxPolicy, optionsState, policyFile, waitForNoFindings,
+  FIREFOX_POLICY_FILE, companyPolicy, findingsInPanel, firefoxPolicy, optionsState, policyFile, waitForNoFindings, needsRoot,
 } from '../support/managed-policy.mjs';
 
-const isRoot = process.getuid?.() === 0;
 const BUILT_XPI = process.env.SAFEPOST_XPI || join(ROOT, 'dist/safepost-firefox.xpi');
 // A private copy: a build running meanwhile (the repository is shared) rewrites dist/.
 const XPI = join(mkdtempSync(join(tmpdir(), 'safepost-xpi-')), 'safepost-firefox.xpi');
@@ -95,7 +94,7 @@ async function typeInComposer(page, text) {
   await page.keyboard.type(text);
 }
 
-describe('Firefox ESR: managed policy', { skip: !isRoot && 'needs root to write /etc/firefox/policies' }, () => {
+describe('Firefox ESR: managed policy', { skip: needsRoot('/etc/firefox/policies') }, () => {
   test('policies.json force-installs SafePost, its rule is enforced, a restart applies a new policy', async () => {
     const file = policyFile(FIREFOX_POLICY_FILE);
     const profile = mkdtempSync(join(tmpdir(), 'safepost-firefox-managed-'));

@@ -9,7 +9,7 @@
 // repository, so the CRX is packed with a fresh key and the kit's id is replaced by that key's id);
 // and one policy is added so automation may inspect the installed extension.
 //
-// Needs root (writes /etc/chromium/policies/managed/, always removes it). Skipped otherwise.
+// Needs root (writes /etc/chromium/policies/managed/, always removes it). Fails otherwise, unless SAFEPOST_SKIP_ROOT_TESTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -21,9 +21,8 @@ import { join } from 'node:path';
 import { startServer } from '../support/server.mjs';
 import { ROOT, DIST_CHROME, CHROME_EXTENSION_ID, CHROMIUM_ARGS } from '../support/browsers.mjs';
 import { safepostFrame } from '../support/extension-ui.mjs';
-import { CHROMIUM_POLICY_FILE, findingsInPanel, policyFile } from '../support/managed-policy.mjs';
+import { CHROMIUM_POLICY_FILE, findingsInPanel, policyFile, needsRoot } from '../support/managed-policy.mjs';
 
-const isRoot = process.getuid?.() === 0;
 const KIT_HOST = 'https://safepost.example.com';
 const DIST = process.env.SAFEPOST_CHROME_DIR || DIST_CHROME;
 
@@ -38,7 +37,7 @@ let demo;
 before(async () => { demo = await startServer(); });
 after(async () => { await demo?.close(); });
 
-describe('Chromium: self-hosted force-install from the kit', { skip: !isRoot && 'needs root to write /etc/chromium/policies' }, () => {
+describe('Chromium: self-hosted force-install from the kit', { skip: needsRoot('/etc/chromium/policies') }, () => {
   test('the kit\'s policy file and update manifest install SafePost and configure it', async () => {
     const work = mkdtempSync(join(tmpdir(), 'safepost-selfhost-'));
     const file = policyFile(CHROMIUM_POLICY_FILE);

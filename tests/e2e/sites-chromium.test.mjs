@@ -13,7 +13,7 @@
 //
 // The host is `it.localhost`: browsers resolve every *.localhost name to loopback, so the test
 // server (127.0.0.1) answers it, and it is not among the manifest's static matches.
-// Needs root (writes the policy file, always removes it). Skipped otherwise.
+// Needs root (writes the policy file, always removes it). Fails otherwise, unless SAFEPOST_SKIP_ROOT_TESTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,9 +24,8 @@ import { CHROMIUM_ARGS, CHROME_EXTENSION_ID, DIST_CHROME } from '../support/brow
 import {
   chooseInDialog, safepostFrame, waitForDialog, waitForPosts, waitInFrame,
 } from '../support/extension-ui.mjs';
-import { chromiumPolicy, policyFile } from '../support/managed-policy.mjs';
+import { chromiumPolicy, policyFile, needsRoot } from '../support/managed-policy.mjs';
 
-const isRoot = process.getuid?.() === 0;
 const EXT = `chrome-extension://${CHROME_EXTENSION_ID}`;
 // Its own file name, so it never overwrites another test's policy file.
 const POLICY_FILE = '/etc/chromium/policies/managed/safepost-sites-test.json';
@@ -95,7 +94,7 @@ async function typeCard(page) {
   await page.keyboard.type(CARD_TEXT);
 }
 
-describe('Chromium: sites IT adds by policy', { skip: !isRoot && 'needs root to write /etc/chromium/policies' }, () => {
+describe('Chromium: sites IT adds by policy', { skip: needsRoot('/etc/chromium/policies') }, () => {
   test('SafePost runs on an IT-added site only after the user allows it in the popup', async () => {
     const file = policyFile(POLICY_FILE);
     let b;

@@ -3,15 +3,14 @@
 // `extensions.webextOptionalPermissionPrompts` false, Firefox's own switch for answering its
 // prompt), permissions.onAdded registers the content scripts, and SafePost runs on the site.
 //
-// Needs root (writes /etc/firefox/policies/policies.json, always restores it). Skipped otherwise.
+// Needs root (writes /etc/firefox/policies/policies.json, always restores it). Fails otherwise, unless SAFEPOST_SKIP_ROOT_TESTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { launchFirefox, openFirefoxExtensionPage } from '../support/browsers.mjs';
 import { safepostFrame, waitInFrame } from '../support/extension-ui.mjs';
-import { FIREFOX_POLICY_FILE, firefoxPolicy, policyFile } from '../support/managed-policy.mjs';
+import { FIREFOX_POLICY_FILE, firefoxPolicy, policyFile, needsRoot } from '../support/managed-policy.mjs';
 
-const isRoot = process.getuid?.() === 0;
 const HOST = 'it.localhost';
 const PATTERN = `http://*.${HOST}/*`;
 const CARD_TEXT = 'Booked the offsite, card 4527 3312 8806 1000 exp 12/29';
@@ -20,7 +19,7 @@ let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server?.close(); });
 
-describe('Firefox ESR: sites IT adds by policy', { skip: !isRoot && 'needs root to write /etc/firefox/policies' }, () => {
+describe('Firefox ESR: sites IT adds by policy', { skip: needsRoot('/etc/firefox/policies') }, () => {
   test('"Allow" in the popup grants the site and SafePost runs there', async () => {
     const file = policyFile(FIREFOX_POLICY_FILE);
     let b;

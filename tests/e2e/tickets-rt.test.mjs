@@ -54,7 +54,15 @@ function lossyProxy(target) {
   })));
 }
 
-describe('Report to IT → Request Tracker 5 (real)', { skip: !rtInstalled() && 'RT 5 is not installed (bash scripts/rt.sh)' }, () => {
+/** RT 5 must be installed (scripts/test.sh does it): a missing desk fails the suite, unless
+ * SAFEPOST_SKIP_RT=1 says this machine cannot have it. */
+function rtMissing() {
+  if (rtInstalled()) return false;
+  if (process.env.SAFEPOST_SKIP_RT === '1') return 'RT 5 is not installed (SAFEPOST_SKIP_RT=1)';
+  throw new Error('Request Tracker 5 is not installed: run bash scripts/rt.sh (or set SAFEPOST_SKIP_RT=1 to skip)');
+}
+
+describe('Report to IT → Request Tracker 5 (real)', { skip: rtMissing() }, () => {
   let rt; let server; let ext; let profile; let b; let unsetPolicy;
   before(async () => {
     [rt, server] = await Promise.all([startRt(), startServer()]);

@@ -5,6 +5,17 @@ import { dirname } from 'node:path';
 import { CHROME_EXTENSION_ID, GECKO_ID } from './browsers.mjs';
 import { waitInFrame } from './extension-ui.mjs';
 
+/**
+ * The `skip` option of a suite that writes machine-wide policy files: those need root. Not being
+ * root fails the suite (a test command that passed without checking policy would prove nothing),
+ * unless SAFEPOST_SKIP_ROOT_TESTS=1 says this machine cannot run them.
+ */
+export function needsRoot(what) {
+  if (process.getuid?.() === 0) return false;
+  if (process.env.SAFEPOST_SKIP_ROOT_TESTS === '1') return `needs root to write ${what} (SAFEPOST_SKIP_ROOT_TESTS=1)`;
+  throw new Error(`these tests write ${what} and need root; run them as root, or set SAFEPOST_SKIP_ROOT_TESTS=1 to skip them`);
+}
+
 export const CHROMIUM_POLICY_FILE = '/etc/chromium/policies/managed/safepost-test.json';
 export const FIREFOX_POLICY_FILE = '/etc/firefox/policies/policies.json';
 
