@@ -18,7 +18,7 @@ pub const IBAN: Detector = Detector {
     id: "iban",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[A-Z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,32}",
+    pattern: r"[A-Za-z]{2}[0-9]{2}(?: ?[A-Za-z0-9]){11,32}",
     gate: Gate::Digits,
     validate: ibans,
     message: "This looks like a bank account number (IBAN).",
@@ -273,7 +273,11 @@ fn ibans(text: &str, cands: &[Cand]) -> Vec<Hit> {
             continue;
         }
         let s = m.as_str();
-        let Some(len) = s.get(..2).and_then(iban_length) else {
+        // Typed in lower case too ("de89 3704 ..."): the mod-97 check still decides.
+        let Some(len) = s
+            .get(..2)
+            .and_then(|cc| iban_length(&cc.to_ascii_uppercase()))
+        else {
             continue;
         };
         // Take exactly the country's length of characters; what follows must not continue a word.
@@ -407,6 +411,14 @@ mod tests {
         assert_eq!(
             run(&IBAN, "DE89370400440532013000"),
             ["DE89370400440532013000"]
+        );
+        assert_eq!(
+            run(&IBAN, "my iban: de89 3704 0044 0532 0130 00"),
+            ["de89 3704 0044 0532 0130 00"]
+        );
+        assert!(
+            run(&IBAN, "de89 3704 0044 0532 0130 01").is_empty(),
+            "lower case still needs mod-97"
         );
         assert!(
             run(&IBAN, "GB82 WEST 1234 5698 7654 33").is_empty(),
