@@ -1,6 +1,7 @@
-//! The single pass: every regular expression (built-in candidates and company rules) in one
-//! `RegexSet`, every keyword, exception term, brand and disclosure tag in one Aho-Corasick
-//! automaton. Cost grows with the text, not with the number of rules.
+//! One pass for the company's rules: every keyword, exception term, brand, disclosure tag and
+//! the required literal of every company regex in one Aho-Corasick automaton, so cost grows with
+//! the text, not with the number of rules. (The built-in detectors are a fixed set; each runs its
+//! own search, only over the windows of the text its gate allows: see `detectors::Windows`.)
 //!
 //! Company regular expressions are not put in one big `RegexSet` as they are: bounded repeats
 //! such as `[a-z0-9-]{0,30}` in fifty patterns multiply into more DFA states than any cache
