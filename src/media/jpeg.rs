@@ -5,8 +5,15 @@
 //! segments. Metadata blocks are still cleaned at the same length where possible (EXIF, XMP,
 //! IPTC), which keeps everything else in them (orientation, the colour profile lives in APP2 and is
 //! never touched).
+//!
+//! Data stored after the picture is found without reading the image data: an AFCP trailer from
+//! the file's last bytes, MPF images from their index, and a motion photo's video (Google
+//! `MicroVideo`/`MotionPhoto`, Samsung) from the XMP hints and Samsung's trailer index, checked
+//! against an MP4 `ftyp` box where they point. That video is walked and cleaned in place by
+//! [`isobmff::embedded_video`], so it keeps its length and the hints stay right.
 
 use super::flir::{self, Part, Spliced};
+use super::isobmff::{self, Overwrite};
 use super::{exif, iptc, xmp, ByteSource, EditPlan, Format, MediaError, MediaReport, Piece, StripMode};
 use std::collections::BTreeMap;
 
@@ -20,6 +27,15 @@ const MAX_SEGMENTS: usize = 8192;
 const MAX_STRAY: u64 = 64;
 /// Extended XMP larger than this is not reassembled (real files stay under a few MB).
 const MAX_EXTENDED_XMP: u32 = 16 << 20;
+/// How far from where a hint points a motion photo's MP4 `ftyp` box is looked for (Samsung puts
+/// a block header before it; writers disagree about paddings).
+const MOTION_SCAN: u64 = 4096;
+/// Samsung's trailer block type for the motion photo's video ("MotionPhoto_Data").
+const SEF_MOTION_PHOTO: u16 = 0x0A30;
+/// The largest Samsung trailer index read (real ones list a handful of 12-byte entries).
+const MAX_SEF_INDEX: u64 = 64 << 10;
+/// Source and tag prefix for what a motion photo's video reveals.
+const MOTION_PREFIX: &str = "motion-photo video";
 
 /// What a segment holds, from its marker and signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -268,7 +284,7 @@ fn flir_data<'a>(src: &'a dyn ByteSource, segs: &[Segment]) -> Spliced<'a> {
 pub fn inspect(src: &dyn ByteSource, format: Format) -> Result<MediaReport, MediaError> {
     let mut report = MediaReport::new(format);
     let segs = segments(src, 0)?;
-    inspect_segments(src, &segs, &mut report)?;
+    inspect_segments(src, &segs, &mut report, None)?;
     Ok(report)
 }
 
@@ -340,7 +356,16 @@ fn inspect_mpf(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaReport)
     Ok(())
 }
 
-fn inspect_segments(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaReport) -> Result<(), MediaError> {
+/// Inspects the metadata segments and what is stored after the picture. With `mode`, also
+/// returns the overwrites that clean a motion photo's video (the segments are cleaned by
+/// [`strip`]).
+fn inspect_segments(
+    src: &dyn ByteSource,
+    segs: &[Segment],
+    report: &mut MediaReport,
+    mode: Option<StripMode>,
+) -> Result<Vec<Overwrite>, MediaError> {
+    let mut motion = xmp::MotionPhoto::default();
     for s in segs {
         match s.kind {
             Kind::Exif => {
@@ -349,7 +374,11 @@ fn inspect_segments(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaRe
                     report.add_residual(format!("an EXIF block is damaged ({e}); stripping removes it whole"));
                 }
             }
-            Kind::Xmp => xmp::inspect_xmp(&payload(src, s, XMP_SIG.len())?, report),
+            Kind::Xmp => {
+                let packet = payload(src, s, XMP_SIG.len())?;
+                xmp::inspect_xmp(&packet, report);
+                merge_motion(&mut motion, xmp::motion_photo(&packet));
+            }
             Kind::Photoshop => iptc::inspect_irb(&payload(src, s, PS_SIG.len())?, report),
             Kind::App12 => {
                 // PictureInfo text ("Serial#=...") written by older Olympus, Agfa and Kodak cameras.
@@ -374,18 +403,208 @@ fn inspect_segments(src: &dyn ByteSource, segs: &[Segment], report: &mut MediaRe
     }
     for ext in extended_xmp(src, segs)?.values() {
         match ext.assemble() {
-            Some(packet) => xmp::inspect_xmp(&packet, report),
+            Some(packet) => {
+                xmp::inspect_xmp(&packet, report);
+                merge_motion(&mut motion, xmp::motion_photo(&packet));
+            }
             None => report.add_residual("Extended XMP is incomplete; stripping removes it whole"),
         }
     }
-    Ok(())
+    motion_photo(src, segs, &motion, report, mode)
+}
+
+/// Adds the hints of a further XMP packet (the first packet's hints win).
+fn merge_motion(into: &mut xmp::MotionPhoto, from: xmp::MotionPhoto) {
+    into.flagged |= from.flagged;
+    into.micro_video_offset = into.micro_video_offset.or(from.micro_video_offset);
+    into.video_item = into.video_item.or(from.video_item);
+}
+
+/// A motion photo's video: reports what it reveals (under sources prefixed "motion-photo
+/// video") and, with `mode`, returns the same-length overwrites that clean it. A video that a
+/// hint announces but that cannot be found or read stays a residual.
+fn motion_photo(
+    src: &dyn ByteSource,
+    segs: &[Segment],
+    hints: &xmp::MotionPhoto,
+    report: &mut MediaReport,
+    mode: Option<StripMode>,
+) -> Result<Vec<Overwrite>, MediaError> {
+    let Some((start, end)) = motion_video(src, segs, hints)? else {
+        return Ok(Vec::new());
+    };
+    match isobmff::embedded_video(src, start, end, mode) {
+        Ok((sub, edits)) => {
+            report.residual.retain(|r| r != xmp::MOTION_PHOTO_RESIDUAL);
+            absorb_video(report, sub);
+            if edits.iter().any(|e| e.at < start || e.at + e.bytes.len() as u64 > end) {
+                return Err(MediaError::CannotStrip("a change to the motion-photo video falls outside it".into()));
+            }
+            Ok(edits)
+        }
+        Err(MediaError::CannotStrip(why)) if mode.is_some() => {
+            Err(MediaError::CannotStrip(format!("the motion-photo video after the picture: {why}")))
+        }
+        Err(e) => {
+            report.residual.retain(|r| r != xmp::MOTION_PHOTO_RESIDUAL);
+            report.add_residual(format!(
+                "the motion-photo video stored after the picture is damaged ({e}); \
+                 its own metadata (which can include location) is not checked or removed"
+            ));
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// Adds what a motion photo's video reveals to the picture's report, every source and tag
+/// prefixed "motion-photo video".
+fn absorb_video(report: &mut MediaReport, sub: MediaReport) {
+    if let Some(loc) = sub.location {
+        let mut sources = loc.sources.iter();
+        // The source of the coordinates comes first.
+        if let (Some(lat), Some(lon), Some(first)) = (loc.lat, loc.lon, loc.sources.first()) {
+            report.add_coordinates(&format!("{MOTION_PREFIX} {first}"), lat, lon, loc.altitude);
+            sources.next();
+        }
+        for source in sources {
+            report.add_location_source(&format!("{MOTION_PREFIX} {source}"));
+        }
+        if let (Some(place), Some(source)) = (loc.place.as_deref(), loc.sources.last()) {
+            report.add_place(&format!("{MOTION_PREFIX} {source}"), place);
+        }
+    }
+    let id = sub.identity;
+    // (The picture's own make, model and capture time, read first, win.)
+    if let Some(v) = id.make.as_deref() {
+        report.set_make(v);
+    }
+    if let Some(v) = id.model.as_deref() {
+        report.set_model(v);
+    }
+    if let Some(v) = id.captured_at.as_deref() {
+        report.set_captured_at(v);
+    }
+    for v in &id.serial_numbers {
+        let (tag, value) = v.split_once(": ").unwrap_or((v, ""));
+        report.add_serial(&format!("{MOTION_PREFIX} {tag}"), value);
+    }
+    for v in &id.owner_names {
+        let (tag, value) = v.split_once(": ").unwrap_or((v, ""));
+        report.add_owner(&format!("{MOTION_PREFIX} {tag}"), value);
+    }
+    for r in sub.residual {
+        report.add_residual(format!("{MOTION_PREFIX}: {r}"));
+    }
+}
+
+/// Where a motion photo's MP4 lies (start, end), found from Samsung's trailer index, the XMP
+/// hints or the end of the MPF images, each checked for an MP4 `ftyp` box at (or just after)
+/// the place it points to. Never before the end of the picture's metadata segments; reads a few
+/// KB at most.
+fn motion_video(
+    src: &dyn ByteSource,
+    segs: &[Segment],
+    hints: &xmp::MotionPhoto,
+) -> Result<Option<(u64, u64)>, MediaError> {
+    let len = src.len();
+    let floor = segs.last().map_or(2, |s| s.start + s.len);
+    if let Some((data, end)) = sef_motion_data(src, floor)? {
+        if let Some(start) = find_ftyp(src, data, end, floor)? {
+            return Ok(Some((start, end)));
+        }
+    }
+    if let Some(off) = hints.micro_video_offset.filter(|o| *o <= len) {
+        if let Some(start) = find_ftyp(src, len - off, len, floor)? {
+            return Ok(Some((start, len)));
+        }
+    }
+    if let Some(item) = hints.video_item {
+        for from_end in [item.from_end_padded, item.from_end] {
+            let Some(at) = len.checked_sub(from_end) else { continue };
+            // An item followed by others ends where its length says; the last runs to the end.
+            let end = if item.from_end == item.length { len } else { at.saturating_add(item.length).min(len) };
+            if let Some(start) = find_ftyp(src, at, end, floor)? {
+                return Ok(Some((start, end)));
+            }
+        }
+    }
+    // A video after the MPF images (a gain map, say) that no hint locates.
+    if hints.flagged {
+        if let Some(at) = mpf_images(src, segs).iter().map(|(s, n)| s + n).max() {
+            if let Some(start) = find_ftyp(src, at, len, floor)? {
+                return Ok(Some((start, len)));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The first MP4 `ftyp` box header within [`MOTION_SCAN`] bytes from `at` (so also one after
+/// a Samsung block header or padding), in a file region ending at `end`.
+fn find_ftyp(src: &dyn ByteSource, at: u64, end: u64, floor: u64) -> Result<Option<u64>, MediaError> {
+    let end = end.min(src.len());
+    if at < floor || at >= end {
+        return Ok(None);
+    }
+    let window = src.read_exact_at(at, (end - at).min(MOTION_SCAN + 16) as usize, "motion-photo video")?;
+    for i in memchr::memmem::find_iter(&window, b"ftyp") {
+        let Some(box_at) = i.checked_sub(4) else { continue };
+        let Some(head) = window.get(box_at..box_at + 16) else { break };
+        let size = u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
+        let brand_ok = head[8..12].iter().all(|b| (0x20..=0x7E).contains(b));
+        let start = at + box_at as u64;
+        // ftyp: major brand, minor version, then whole compatible brands; a box follows it.
+        if (16..=4096).contains(&size) && size % 4 == 0 && brand_ok && start + size + 8 <= end {
+            return Ok(Some(start));
+        }
+    }
+    Ok(None)
+}
+
+/// Samsung's trailer (SEF): an index at the end of the file ("SEFH" ... length, "SEFT") of data
+/// blocks stored before it, each a 16-bit zero, its type, its name's length and its name, then
+/// the data. The data range (after the name) of the "MotionPhoto_Data" block, when there is one.
+fn sef_motion_data(src: &dyn ByteSource, floor: u64) -> Result<Option<(u64, u64)>, MediaError> {
+    let len = src.len();
+    if len < floor + 8 + 12 {
+        return Ok(None);
+    }
+    let tail = src.read_exact_at(len - 8, 8, "Samsung trailer")?;
+    if &tail[4..] != b"SEFT" {
+        return Ok(None);
+    }
+    let index_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if !(12..=MAX_SEF_INDEX).contains(&index_len) || index_len + 8 > len - floor {
+        return Ok(None);
+    }
+    let index_at = len - 8 - index_len;
+    let index = src.read_exact_at(index_at, index_len as usize, "Samsung trailer")?;
+    if &index[..4] != b"SEFH" {
+        return Ok(None);
+    }
+    let u32_at = |b: &[u8], i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+    let count = u32_at(&index, 8);
+    for e in index[12..].chunks_exact(12).take(count.min(index_len / 12) as usize) {
+        let typ = u16::from_le_bytes([e[2], e[3]]);
+        let (back, size) = (u32_at(e, 4), u32_at(e, 8));
+        if typ != SEF_MOTION_PHOTO || back > index_at - floor || size > back || size < 8 {
+            continue;
+        }
+        let block = index_at - back;
+        let head = src.read_exact_at(block, 8, "Samsung trailer")?;
+        let name_len = u32_at(&head, 4);
+        if head[2..4] == e[2..4] && name_len + 8 <= size && name_len <= 64 {
+            return Ok(Some((block + 8 + name_len, block + size)));
+        }
+    }
+    Ok(None)
 }
 
 /// Plans a lossless strip of a JPEG file.
 pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<EditPlan, MediaError> {
     let segs = segments(src, 0)?;
     let mut report = MediaReport::new(format);
-    inspect_segments(src, &segs, &mut report)?;
+    let video_edits = inspect_segments(src, &segs, &mut report, Some(mode))?;
 
     // Replacement for each changed segment: Some(bytes) rewrites it, None drops it.
     let mut changes: BTreeMap<usize, Option<Vec<u8>>> = BTreeMap::new();
@@ -525,6 +744,10 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
         }
     }
 
+    // A motion photo's video: cleaned in place at the same length, so it stays where the XMP
+    // and Samsung's index say it is.
+    trailer_patches.extend(merge_overwrites(video_edits));
+
     let mut plan = EditPlan::default();
     let mut pos = 0u64;
     for (i, change) in changes {
@@ -541,7 +764,9 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     for (at, bytes) in trailer_patches {
         if at < pos {
             return Err(MediaError::CannotStrip(
-                "data after the image (AFCP trailer or MPF image) overlaps the JPEG metadata".into(),
+                "data after the image (AFCP trailer, MPF image or motion-photo video) overlaps the JPEG metadata \
+                 or other data after the image"
+                    .into(),
             ));
         }
         plan.pieces.push(Piece::Keep { start: pos, end: at });
@@ -553,6 +778,27 @@ pub fn strip(src: &dyn ByteSource, format: Format, mode: StripMode) -> Result<Ed
     }
     super::summarise(&mut plan, &report, mode, removed);
     Ok(plan)
+}
+
+/// Overwrites as (offset, bytes), sorted, overlapping ones joined (later ones win where they
+/// overlap).
+fn merge_overwrites(mut edits: Vec<Overwrite>) -> Vec<(u64, Vec<u8>)> {
+    edits.retain(|e| !e.bytes.is_empty());
+    edits.sort_by_key(|e| e.at);
+    let mut out: Vec<(u64, Vec<u8>)> = Vec::with_capacity(edits.len());
+    for e in edits {
+        if let Some((at, bytes)) = out.last_mut() {
+            if e.at <= *at + bytes.len() as u64 {
+                let offset = (e.at - *at) as usize;
+                let overlap = (bytes.len() - offset).min(e.bytes.len());
+                bytes[offset..offset + overlap].copy_from_slice(&e.bytes[..overlap]);
+                bytes.extend_from_slice(&e.bytes[overlap..]);
+                continue;
+            }
+        }
+        out.push((e.at, e.bytes));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -29,6 +29,8 @@ const NS_XMP_DM: &str = "http://ns.adobe.com/xmp/1.0/DynamicMedia/";
 const NS_PHOTOMECH: &str = "http://ns.camerabits.com/photomechanic/1.0/";
 const NS_XMP: &str = "http://ns.adobe.com/xap/1.0/";
 const NS_GCAMERA: &str = "http://ns.google.com/photos/1.0/camera/";
+const NS_CONTAINER: &str = "http://ns.google.com/photos/1.0/container/";
+const NS_CONTAINER_ITEM: &str = "http://ns.google.com/photos/1.0/container/item/";
 const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 
 /// Deeper element nesting than this is hostile; the scan stops there.
@@ -122,14 +124,113 @@ pub fn inspect_xmp(packet: &[u8], report: &mut MediaReport) {
     if scan.truncated {
         report.add_residual("an XMP packet is damaged; location in its unreadable part could not be checked");
     }
-    // Google/Samsung motion photos: a video is appended after the picture.
-    let motion = scan.props.iter().any(|p| {
+    // Google/Samsung motion photos: a video is appended after the picture. A container that
+    // finds and walks that video (JPEG) replaces this sentence with what the video holds.
+    if motion_flagged(&scan) {
+        report.add_residual(MOTION_PHOTO_RESIDUAL);
+    }
+}
+
+/// The residual for a motion photo whose appended video was not found or not read.
+pub(crate) const MOTION_PHOTO_RESIDUAL: &str = "a motion-photo video is stored after the picture; its own metadata (which can include location) is not checked or removed";
+
+fn motion_flagged(scan: &Scan) -> bool {
+    scan.props.iter().any(|p| {
         p.uri == NS_GCAMERA && matches!(p.local.as_str(), "MicroVideo" | "MotionPhoto") && p.value.trim() == "1"
             || p.uri == NS_GCAMERA && p.local == "MicroVideoOffset"
-    });
-    if motion {
-        report.add_residual("a motion-photo video is stored after the picture; its own metadata (which can include location) is not checked or removed");
+    })
+}
+
+/// Where a Google or Samsung motion photo's XMP says its video is: the hints a container uses to
+/// find the MP4 stored after the picture. Each is checked against the bytes there before use.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MotionPhoto {
+    /// The packet marks the picture as a motion photo (`GCamera:MicroVideo`/`MotionPhoto` = 1,
+    /// or a `MicroVideoOffset`).
+    pub flagged: bool,
+    /// `GCamera:MicroVideoOffset`: the video starts this many bytes before the end of the file.
+    pub micro_video_offset: Option<u64>,
+    /// The video item of a `Container:Directory`.
+    pub video_item: Option<VideoItem>,
+}
+
+/// The video's entry in a `Container:Directory`: items are stored one after another after the
+/// primary image, so the video starts the lengths of itself and of the items after it before the
+/// end of the file (plus paddings, which writers use inconsistently: both counts are given).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct VideoItem {
+    /// Distance of the video's start from the end of the file, paddings left out.
+    pub from_end: u64,
+    /// The same with every item's padding counted.
+    pub from_end_padded: u64,
+    /// The video's own length (`Item:Length`).
+    pub length: u64,
+}
+
+/// One `Container:Item` of a `Container:Directory`.
+#[derive(Default)]
+struct DirectoryItem {
+    start: usize,
+    semantic: String,
+    mime: String,
+    length: u64,
+    padding: u64,
+}
+
+/// Reads the motion-photo hints of an XMP packet.
+pub(crate) fn motion_photo(packet: &[u8]) -> MotionPhoto {
+    if let Some(n) = narrow_utf16(packet) {
+        return motion_photo(&n.utf8);
     }
+    let scan = scan(packet);
+    let mut out = MotionPhoto { flagged: motion_flagged(&scan), ..MotionPhoto::default() };
+    out.micro_video_offset = scan
+        .props
+        .iter()
+        .find(|p| p.uri == NS_GCAMERA && p.local == "MicroVideoOffset")
+        .and_then(|p| p.value.trim().parse().ok());
+    // Items are `Container:Item` structures (attributes or elements); their fields are the
+    // `Item:` properties inside each one's byte range.
+    let mut items: Vec<DirectoryItem> = scan
+        .props
+        .iter()
+        .filter(|p| p.uri == NS_CONTAINER && p.local == "Item")
+        .map(|p| DirectoryItem { start: p.start, ..DirectoryItem::default() })
+        .collect();
+    let ranges: Vec<(usize, usize)> =
+        scan.props.iter().filter(|p| p.uri == NS_CONTAINER && p.local == "Item").map(|p| (p.start, p.end)).collect();
+    for p in scan.props.iter().filter(|p| p.uri == NS_CONTAINER_ITEM) {
+        // The innermost item enclosing the field.
+        let Some(i) = ranges
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, e))| *s <= p.start && p.start < *e)
+            .max_by_key(|(_, (s, _))| *s)
+            .map(|(i, _)| i)
+        else {
+            continue;
+        };
+        let item = &mut items[i];
+        let value = p.value.trim();
+        match p.local.as_str() {
+            "Semantic" => item.semantic = value.to_string(),
+            "Mime" => item.mime = value.to_ascii_lowercase(),
+            "Length" => item.length = value.parse().unwrap_or(0),
+            "Padding" => item.padding = value.parse().unwrap_or(0),
+            _ => {}
+        }
+    }
+    items.sort_by_key(|i| i.start);
+    let video = items.iter().position(|i| i.semantic == "MotionPhoto" || i.mime.starts_with("video/"));
+    if let Some(k) = video.filter(|k| *k > 0 && items[*k].length > 0) {
+        let rest = &items[k..];
+        out.video_item = Some(VideoItem {
+            from_end: rest.iter().fold(0u64, |a, i| a.saturating_add(i.length)),
+            from_end_padded: rest.iter().fold(0u64, |a, i| a.saturating_add(i.length).saturating_add(i.padding)),
+            length: items[k].length,
+        });
+    }
+    out
 }
 
 /// A same-length copy of the packet with `mode`'s properties removed (padded with whitespace),
@@ -792,6 +893,35 @@ mod tests {
         inspect_xmp(packet.as_bytes(), &mut r);
         assert!(r.residual.iter().any(|s| s.contains("motion-photo")), "{:?}", r.residual);
         assert!(clean_xmp(packet.as_bytes(), StripMode::Identifying).is_none());
+    }
+
+    #[test]
+    fn motion_photo_hints() {
+        let micro = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" GCamera:MicroVideo="1" GCamera:MicroVideoOffset=" 4535831 "/></rdf:RDF></x:xmpmeta>"#;
+        let m = motion_photo(micro.as_bytes());
+        assert!(m.flagged);
+        assert_eq!(m.micro_video_offset, Some(4535831));
+        assert_eq!(m.video_item, None);
+
+        // Items as attributes and as elements; a gain map stored after the video.
+        let dir = r#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" xmlns:Container="http://ns.google.com/photos/1.0/container/" xmlns:Item="http://ns.google.com/photos/1.0/container/item/" GCamera:MotionPhoto="1"><Container:Directory><rdf:Seq>
+<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/jpeg" Item:Semantic="Primary" Item:Length="0" Item:Padding="59"/></rdf:li>
+<rdf:li rdf:parseType="Resource"><Container:Item rdf:parseType="Resource"><Item:Mime>video/mp4</Item:Mime><Item:Semantic>MotionPhoto</Item:Semantic><Item:Length>1000</Item:Length><Item:Padding>8</Item:Padding></Container:Item></rdf:li>
+<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/jpeg" Item:Semantic="GainMap" Item:Length="300"/></rdf:li>
+</rdf:Seq></Container:Directory></rdf:Description></rdf:RDF></x:xmpmeta>"#;
+        let want = Some(VideoItem { from_end: 1300, from_end_padded: 1308, length: 1000 });
+        assert_eq!(motion_photo(dir.as_bytes()).video_item, want);
+        let utf16: Vec<u8> = dir.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(motion_photo(&utf16).video_item, want);
+
+        // No primary item, or no length: no usable hint.
+        let only_video = dir.replace(r#"Item:Semantic="Primary""#, r#"Item:Semantic="MotionPhoto""#);
+        assert_eq!(motion_photo(only_video.as_bytes()).video_item, None);
+        let no_length = dir.replace("<Item:Length>1000</Item:Length>", "");
+        assert_eq!(motion_photo(no_length.as_bytes()).video_item, None);
+        for cut in 0..dir.len() {
+            let _ = motion_photo(&dir.as_bytes()[..cut]);
+        }
     }
 
     #[test]
