@@ -187,12 +187,14 @@ async function settleUploads(files) {
 
   const cleaned = new Map();
   const failed = [];
+  const stays = []; // what the cleaned files still hold (the plan's residual), for the notice
   const stop = large.length ? panel.notice(t('uploadCleaning'), { timeout: 0, progress: true }) : null;
   try {
     for (const r of risky) {
       try {
         const plan = await media('strip', { file: r.file, mode });
         cleaned.set(r.file, applyPlan(r.file, plan));
+        for (const line of plan.residual || []) stays.push(`${r.file.name}: ${line}`);
       } catch (err) {
         failed.push({ file: r.file, error: (err && err.message) || String(err), kind: err && err.kind });
       }
@@ -207,6 +209,8 @@ async function settleUploads(files) {
   if (settings.action === 'strip' && cleaned.size) {
     panel.notice(cleaned.size === 1 ? t('uploadStrippedOne', [[...cleaned.keys()][0].name]) : t('uploadStrippedMany', [String(cleaned.size)]));
   }
+  // Whether the user chose or the policy stripped silently: what could not be removed is said.
+  if (stays.length) panel.notice(t('uploadStrippedResidual', [stays.join('; ')]), { tone: 'warn', timeout: 15000 });
   return { action: 'continue', files: files.map((f) => cleaned.get(f) || f), changed: cleaned.size > 0 };
 }
 

@@ -53,6 +53,9 @@ export function reveals(report, t) {
   for (const s of values(id.serial_numbers)) lines.push(t('uploadSerial', [s]));
   for (const o of values(id.owner_names)) lines.push(t('uploadOwner', [o]));
   if (id.captured_at) lines.push(t('uploadCapturedAt', [id.captured_at]));
+  // What SafePost cannot remove (a GPS track inside a video's media data, GeoTIFF tags, damaged
+  // blocks), said plainly, so "Remove location" never pretends.
+  for (const r of report.residual || []) lines.push(t('uploadResidual', [r]));
   return lines;
 }
 

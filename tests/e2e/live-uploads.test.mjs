@@ -224,6 +224,20 @@ for (const browserName of ['chromium', 'firefox']) {
       await page.close();
     });
 
+    test('what cannot be removed is said plainly: a GoPro video\'s GPS track stays, and the user is told before and after', async () => {
+      const video = join(CORPUS, 'gpmf-parser/samples/karma.mp4');
+      const { page } = await openPage(browser);
+      await browser.setFiles(page, '#photo', video);
+      const frame = await safepostFrame(page);
+      const dialog = await waitForDialog(frame);
+      assert.match(dialog.text, /Stays in the file: timed GPS track in the video's media data \(GoPro GPMF\)/);
+      await chooseInDialog(frame, 'strip');
+      await waitAttached(page, 1);
+      const notice = await waitInFrame(frame, () => [...document.querySelectorAll('.notice')].map((n) => n.textContent).join(' ') || null);
+      assert.match(notice, /Not everything could be removed\. karma\.mp4: timed GPS track/);
+      await page.close();
+    });
+
     test('"Cancel" (Escape) gives the site nothing; "Keep as is" (by keyboard) gives it the original', async () => {
       const { page } = await openPage(browser);
       await browser.setFiles(page, '#photo', PHOTO);
