@@ -65,3 +65,15 @@ test('the unpacked Chrome package loads in Chromium with the fixed id', async ()
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the README states the size of the wasm core that ships (within 2 %)', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const row = /\| `safepost_bg\.wasm` \| ([\d,]+) bytes .*\| ([\d,]+) bytes/.exec(readme);
+  assert.ok(row, 'the README has the size table');
+  const [raw, gz] = [row[1], row[2]].map((n) => Number(n.replace(/,/g, '')));
+  const wasm = readFileSync(join(ROOT, 'dist/chrome/extension/core/pkg/safepost_bg.wasm'));
+  const near = (stated, actual) => Math.abs(stated - actual) / actual <= 0.02;
+  assert.ok(near(raw, wasm.length), `README says ${raw} bytes raw, the build is ${wasm.length}: update the README`);
+  const built = /(\d+) bytes gzipped/.exec(readFileSync(join(ROOT, 'dist/wasm-size.txt'), 'utf8'));
+  assert.ok(built && near(gz, Number(built[1])), `README says ${gz} bytes gzipped, the build ${built && built[1]}`);
+});
