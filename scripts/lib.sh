@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
 # Debian packages the build, the demo and the tests need.
-APT_PACKAGES=(chromium chromium-driver firefox-esr libimage-exiftool-perl imagemagick ffmpeg libheif-examples webp zip unzip)
+APT_PACKAGES=(chromium chromium-driver firefox-esr firefox-esr-l10n-de firefox-esr-l10n-fr libimage-exiftool-perl imagemagick ffmpeg libheif-examples webp zip unzip)
 
 ensure_apt() {
   local missing=()

@@ -1,8 +1,7 @@
-// SafePost speaks the user's language: Chromium started in German and in French shows the
-// panel, the finding messages the core ships and the submit gate in that language (strings from
-// extension/_locales), on a strict-CSP fixture page with the real extension. Firefox ESR from
-// Debian has no German or French language pack installed, so its UI language cannot be switched
-// here; the strings are the same files.
+// SafePost speaks the user's language: Chromium and Firefox ESR started in German and in French
+// show the panel, the finding messages the core ships and the submit gate in that language
+// (strings from extension/_locales), on a strict-CSP fixture page with the real extension.
+// Firefox takes its UI language from Debian's language packs (firefox-esr-l10n-de/-fr).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -25,10 +24,10 @@ let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server.close(); });
 
-for (const lang of ['de', 'fr']) {
-  describe(`chromium in ${lang}: findings and the gate in the user's language`, () => {
+for (const [browserName, lang] of [['chromium', 'de'], ['chromium', 'fr'], ['firefox', 'de'], ['firefox', 'fr']]) {
+  describe(`${browserName} in ${lang}: findings and the gate in the user's language`, () => {
     let browser;
-    before(async () => { browser = await openBrowser('chromium', { lang }); });
+    before(async () => { browser = await openBrowser(browserName, { lang }); });
     after(async () => { await browser?.close(); });
 
     test('panel messages, severity and the gate dialog are translated; the post is untouched', async () => {
@@ -55,7 +54,7 @@ for (const lang of ['de', 'fr']) {
       assert.match(dialog.text, new RegExp(message(lang, 'finding_credit_card').replace(/[.()]/g, '\\$&')));
       await chooseInDialog(frame, 'edit');
       await waitForNoDialog(frame);
-      assert.equal(await page.inputValue('#post-text'), TEXT);
+      assert.equal(await page.evaluate(() => document.getElementById('post-text').value), TEXT);
       await page.close();
     });
   });

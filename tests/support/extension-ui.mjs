@@ -93,7 +93,9 @@ export async function openBrowser(name, { lang = null } = {}) {
       close: () => b.close(),
     };
   }
-  const b = await launchFirefox(dist.firefox ? { extensionDir: dist.firefox } : {});
+  // Firefox's UI language (Debian's firefox-esr-l10n-<lang> language packs must be installed).
+  const prefs = lang ? { 'intl.locale.requested': lang } : {};
+  const b = await launchFirefox({ ...(dist.firefox ? { extensionDir: dist.firefox } : {}), prefs });
   return {
     name,
     raw: b,
