@@ -15,7 +15,7 @@ import { startServer } from '../support/server.mjs';
 import { launchChromium, CHROME_EXTENSION_ID, DIST_CHROME } from '../support/browsers.mjs';
 import { safepostFrame, waitInFrame } from '../support/extension-ui.mjs';
 import {
-  CHROMIUM_POLICY_FILE, chromiumPolicy, companyPolicy, findingsInPanel, optionsState, policyFile, waitForNoFindings, needsRoot,
+  CHROMIUM_POLICY_FILE, chromiumPolicy, companyPolicy, findingsInPanel, optionsState, policyFile, waitForNoFindings, needsRoot, POLICY_CLAUSE,
 } from '../support/managed-policy.mjs';
 
 const EXT = `chrome-extension://${CHROME_EXTENSION_ID}`;
@@ -77,6 +77,7 @@ describe('Chromium: managed policy', { skip: needsRoot('/etc/chromium/policies')
       const codename = first.items.find((f) => f.rule === 'project_codenames');
       assert.equal(codename.severity, 'block');
       assert.equal(codename.message, 'The codename Falcon is confidential.');
+      assert.equal(codename.link, POLICY_CLAUSE, 'the panel links to the policy clause');
       assert.equal(first.severity, 'block');
 
       // The options page: managed source, version, each problem with its place, valid settings applied.

@@ -16,6 +16,9 @@ export function needsRoot(what) {
   throw new Error(`these tests write ${what} and need root; run them as root, or set SAFEPOST_SKIP_ROOT_TESTS=1 to skip them`);
 }
 
+/** The policy clause the company rule links to (shown in the panel as "the policy" link). */
+export const POLICY_CLAUSE = 'https://intranet.example.com/social-media-policy#codenames';
+
 export const CHROMIUM_POLICY_FILE = '/etc/chromium/policies/managed/safepost-test.json';
 export const FIREFOX_POLICY_FILE = '/etc/firefox/policies/policies.json';
 
@@ -28,7 +31,8 @@ export function companyPolicy({ codename, message = `The codename ${codename} is
   return {
     version: 1,
     rules: [
-      { id: 'project_codenames', kind: 'keywords', terms: [codename], severity: 'block', category: 'confidential', message },
+      { id: 'project_codenames', kind: 'keywords', terms: [codename], severity: 'block', category: 'confidential', message,
+        link: POLICY_CLAUSE },
       { id: 'broken_pattern', kind: 'regex', pattern: '(unclosed', severity: 'warn' },
     ],
     support_url: 'ftp://help.example.com/safepost',
@@ -64,7 +68,7 @@ export function policyFile(path) {
 export const chromiumPolicy = (doc) => ({ '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: doc } } });
 export const firefoxPolicy = (doc, extra = {}) => ({ policies: { ...extra, '3rdparty': { Extensions: { [GECKO_ID]: doc } } } });
 
-/** Expands the findings panel (if needed) and returns `[{rule, severity, message}]`. */
+/** Expands the findings panel (if needed) and returns `[{rule, severity, message, link}]`. */
 export async function findingsInPanel(frame, { rule, timeout = 10000 } = {}) {
   return waitInFrame(frame, (wanted) => {
     const pill = document.getElementById('count');
@@ -74,6 +78,7 @@ export async function findingsInPanel(frame, { rule, timeout = 10000 } = {}) {
       rule: f.dataset.rule,
       severity: [...f.classList].find((c) => c.startsWith('sev-'))?.slice(4),
       message: f.querySelector('.message')?.textContent ?? '',
+      link: f.querySelector('a.policy-link')?.getAttribute('href') ?? null,
     }));
     if (wanted && !items.some((f) => f.rule === wanted)) return null;
     return { items, count: Number(pill.dataset.count), severity: pill.dataset.severity };
