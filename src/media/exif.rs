@@ -249,9 +249,8 @@ pub(crate) fn plan_clean(t: &Tiff, walk: &Walk, mode: StripMode, embedded: bool)
     let mut removals: BTreeMap<u64, HashSet<u16>> = BTreeMap::new();
 
     for ifd in &walk.ifds {
-        match ifd.kind {
-            IfdKind::Gps => dropped_ifds.push(ifd),
-            _ => {}
+        if ifd.kind == IfdKind::Gps {
+            dropped_ifds.push(ifd);
         }
     }
     for ifd in &walk.ifds {

@@ -551,18 +551,6 @@ fn utf16_offsets(text: &str, positions: &[usize]) -> Vec<usize> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utf16_offsets_count_surrogate_pairs() {
-        let t = "a🚀b é";
-        let pos = [0, 1, 5, 6, 7, 9];
-        assert_eq!(utf16_offsets(t, &pos), [0, 1, 3, 4, 5, 6]);
-    }
-}
-
 /// `Some(id)` when `message` is the shipped default policy's message for rule `id` (or for the
 /// disclosure rule, `"disclosure"`): IT left it as shipped, so the extension may translate it.
 fn shipped_message_key(id: &str, message: &str) -> Option<String> {
@@ -577,4 +565,16 @@ fn shipped_message_key(id: &str, message: &str) -> Option<String> {
         .iter()
         .any(|(i, m)| i == id && m == message)
         .then(|| id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_offsets_count_surrogate_pairs() {
+        let t = "a🚀b é";
+        let pos = [0, 1, 5, 6, 7, 9];
+        assert_eq!(utf16_offsets(t, &pos), [0, 1, 3, 4, 5, 6]);
+    }
 }

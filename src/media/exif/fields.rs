@@ -235,6 +235,12 @@ fn report_identity(dir: &dyn Fields, report: &mut MediaReport) {
     }
 }
 
+/// The tags [`report_identity`] reads, ascending (the order TIFF requires in a directory), for
+/// readers that look fields up by tag rather than list a directory: make, model, artist,
+/// DateTimeOriginal, the maker note and the reported tags of [`IDENTITY_TAGS`].
+pub(super) const IDENTITY_READ: &[u16] =
+    &[MAKE, MODEL, 0x013B, DATE_TIME_ORIGINAL, TAG_MAKER_NOTE, 0x9C9D, 0xA430, 0xA431, 0xA435, 0xC62F, 0xFDE8, 0xFDE9];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,9 +256,3 @@ mod tests {
         assert_eq!(IDENTITY_READ, want.as_slice());
     }
 }
-
-/// The tags [`report_identity`] reads, ascending (the order TIFF requires in a directory), for
-/// readers that look fields up by tag rather than list a directory: make, model, artist,
-/// DateTimeOriginal, the maker note and the reported tags of [`IDENTITY_TAGS`].
-pub(super) const IDENTITY_READ: &[u16] =
-    &[MAKE, MODEL, 0x013B, DATE_TIME_ORIGINAL, TAG_MAKER_NOTE, 0x9C9D, 0xA430, 0xA431, 0xA435, 0xC62F, 0xFDE8, 0xFDE9];
