@@ -113,20 +113,22 @@ fn private_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
             limit -= 1;
         }
         let rest = &text[m.end()..limit];
-        let end = match rest.find("-----END") {
+        let (body_end, end) = match rest.find("-----END") {
             Some(i) => {
                 let tail = &rest[i + 8..];
                 let close = tail.find("-----").map_or(tail.len(), |j| j + 5);
-                m.end() + i + 8 + close
+                (m.end() + i, m.end() + i + 8 + close)
             }
-            None => limit,
+            None => (limit, limit),
         };
-        // A header with nothing key-like after it is a post about keys, not a key.
-        let body: String = text[m.end()..end]
+        // A header with nothing key-like after it is a post about keys, not a key; so is a
+        // template (`<your key here>`, `...`) between BEGIN and END lines. The smallest real
+        // key (an EC P-256 key) holds well over 100 base64 characters.
+        let body = text[m.end()..body_end]
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
-            .collect();
-        if body.len() < 40 && !text[m.end()..end].contains("-----END") {
+            .count();
+        if body < 40 {
             continue;
         }
         out.push(Hit::new(m.start(), end));
@@ -193,7 +195,17 @@ fn bounded_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
         .copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| {
-            let body = m.as_str().split_once('_').map_or(m.as_str(), |(_, b)| b);
+            // Drop a lower-case type prefix (`ghp_`, `github_pat_`) before judging the body; an
+            // `_` inside the body itself (Google keys may hold one anywhere) is not a prefix.
+            let s = m.as_str();
+            let body = match s.split_once('_') {
+                Some((p, b))
+                    if (2..=6).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_lowercase()) =>
+                {
+                    b
+                }
+                _ => s,
+            };
             let body = body.strip_prefix("pat_").unwrap_or(body);
             !looks_like_placeholder(body) && entropy(body) > 3.0
         })
@@ -293,6 +305,16 @@ fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
         {
             continue;
         }
+        // Code that reads the secret from elsewhere (`os.getenv("…")`, `config["db"][…]`) and
+        // file paths (`/run/secrets/db_password`) name where a secret is, not the secret.
+        let code = value.ends_with(['(', '[']);
+        let path = (value.starts_with('/') || value.starts_with("./") || value.starts_with("~/"))
+            && value.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~')
+            });
+        if code || path {
+            continue;
+        }
         let e = entropy(value);
         let ok = if is_password {
             value.len() >= 6 && char_classes(value) >= 2 && e >= 2.5
@@ -354,6 +376,13 @@ mod tests {
             run(&GOOGLE_API_KEY, "AIzaZ5hNFlBySOMEb3MWTY_HJUB7WL8ykbeiDuHX").is_empty(),
             "too long"
         );
+        // An `_` late in the key is part of it, not a prefix to drop (the whole key is judged).
+        for key in [
+            "AIzaSyC3kT9vWq2LmN8pXr4YbZ1dFhJ6s_Go7Q1",
+            "AIzaSyC3kT9vWq2LmN8pXr4YbZ1dFhJ6sGo_Q7x",
+        ] {
+            assert_eq!(run(&GOOGLE_API_KEY, &format!("key {key} for maps")), [key]);
+        }
         let t = "stripe sk_live_wOi5mUg7LyvTEbPHfouTxdY7 and sk_test_4eC39HqLyjWDarjtT1zdp7dc";
         let re = Regex::new(STRIPE_KEY.pattern).unwrap();
         let hits = stripe_keys(t, &super::super::candidates(&re, t, &[(0, t.len())]));
@@ -374,6 +403,15 @@ mod tests {
             "paste your -----BEGIN RSA PRIVATE KEY----- here"
         )
         .is_empty());
+        for template in ["<your key here>", "...", "MIIE..."] {
+            let t = format!(
+                "-----BEGIN RSA PRIVATE KEY-----\n{template}\n-----END RSA PRIVATE KEY-----"
+            );
+            assert!(
+                run(&PRIVATE_KEY, &t).is_empty(),
+                "a template, not a key: {t}"
+            );
+        }
         let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
         assert_eq!(run(&JWT, &format!("jwt {jwt}")), [jwt]);
         assert!(
@@ -387,6 +425,24 @@ mod tests {
         assert_eq!(
             run(&GENERIC_SECRET, "db_password = \"Tr0ub4dor&3x\""),
             ["Tr0ub4dor&3x"]
+        );
+        for code_or_path in [
+            "DB_PASSWORD = os.getenv(\"DB_PASSWORD\")",
+            "password = request.form[\"password\"]",
+            "password = config[\"db\"][\"password\"]",
+            "PWD=/home/alice/projects/safepost",
+            "POSTGRES_PASSWORD_FILE: /run/secrets/db_password",
+            "PASSWORD_RESET_URL=/accounts/reset/",
+        ] {
+            assert!(
+                run(&GENERIC_SECRET, code_or_path).is_empty(),
+                "{code_or_path}"
+            );
+        }
+        assert_eq!(
+            run(&GENERIC_SECRET, "password: /Xk9#vQ2!mZ"),
+            ["/Xk9#vQ2!mZ"],
+            "a password may start with /"
         );
         assert_eq!(
             run(&GENERIC_SECRET, "API_KEY: q8Z2xP0vLm4RtY7wK1sD"),
