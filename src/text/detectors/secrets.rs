@@ -189,11 +189,18 @@ fn aws_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
         .collect()
 }
 
+/// Tokens printed in the providers' own documentation: quoting the docs is not a leak.
+const DOCUMENTED_EXAMPLES: &[&str] = &[
+    // GitHub, "Authorizing OAuth apps" (the access token response example).
+    "gho_16C7e42F292c6912E7710c838347Ae178B4a",
+];
+
 fn bounded_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
     cands
         .iter()
         .copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
+        .filter(|m| !DOCUMENTED_EXAMPLES.contains(&m.as_str()))
         .filter(|m| {
             // Drop a lower-case type prefix (`ghp_`, `github_pat_`) before judging the body; an
             // `_` inside the body itself (Google keys may hold one anywhere) is not a prefix.
@@ -355,6 +362,11 @@ mod tests {
             1
         );
         assert!(run(&GITHUB_TOKEN, "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").is_empty());
+        assert!(
+            run(&GITHUB_TOKEN, "access_token=gho_16C7e42F292c6912E7710c838347Ae178B4a&scope=repo%2Cgist&token_type=bearer")
+                .is_empty(),
+            "GitHub's documentation example"
+        );
         assert_eq!(
             run(
                 &SLACK_TOKEN,
