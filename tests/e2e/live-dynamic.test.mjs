@@ -127,12 +127,15 @@ for (const browserName of ['chromium', 'firefox']) {
       const dialog = await waitForDialog(frame);
       assert.ok(dialog);
       await waitInFrame(frame, () => document.activeElement?.dataset?.action === 'edit');
-      // Tab moves through the dialog's buttons and stays inside it.
+      // Tab moves through the dialog's buttons and stays inside it. Key presses reach the
+      // SafePost frame (another process) after press() resolves: wait for each focus move.
+      const focusOn = (action) => waitInFrame(frame, (a) => document.activeElement?.dataset?.action === a, action, { timeout: 5000 });
       await page.keyboard.press('Tab');
-      assert.equal(await frame.evaluate(() => document.activeElement.dataset.action), 'report');
+      await focusOn('report');
       await page.keyboard.press('Tab');
+      await focusOn('post');
       await page.keyboard.press('Tab');
-      assert.equal(await frame.evaluate(() => document.activeElement.dataset.action), 'edit', 'focus wraps inside the dialog');
+      await focusOn('edit').catch(() => assert.fail('focus wraps inside the dialog'));
       assert.match(await frame.evaluate(() => document.getElementById('live').textContent), /can't be shared/, 'announced');
       await page.keyboard.press('Escape');
       await waitForNoDialog(frame);
