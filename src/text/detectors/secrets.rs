@@ -54,7 +54,8 @@ pub const SLACK_TOKEN: Detector = Detector {
     id: "slack_token",
     category: Category::Credential,
     redaction: Redaction::Secret,
-    pattern: r"xox[abposre]-[0-9A-Za-z-]{10,250}|https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}",
+    // Bot, user and other `xox?-` tokens, app-level tokens (`xapp-1-…`), and webhook URLs.
+    pattern: r"xox[abposre]-[0-9A-Za-z-]{10,250}|xapp-[0-9]-[0-9A-Za-z-]{10,250}|https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}",
     gate: Gate::Anywhere,
     validate: slack_tokens,
     message: "This is a Slack token or webhook URL.",
@@ -376,6 +377,12 @@ mod tests {
             1
         );
         assert!(run(&SLACK_TOKEN, "xoxb-your-token-here").is_empty());
+        let app = "xapp-1-A05KZ7Q3X8N-5829104736251-9f2c4e1a7b3d5f608e1c2a4b6d8f0e1a3c5b7d9f1e3a5c7b9d1f3e5a7c9b1d3f";
+        assert_eq!(
+            run(&SLACK_TOKEN, &format!("SLACK_APP_TOKEN is {app} fyi")),
+            [app]
+        );
+        assert!(run(&SLACK_TOKEN, "xapp-1-your-app-token").is_empty());
         assert_eq!(
             run(
                 &GOOGLE_API_KEY,
