@@ -120,6 +120,55 @@ impl MediaReport {
             self.residual.push(what);
         }
     }
+
+    /// Adds what the report of one metadata block or embedded file reveals to this report. With
+    /// `prefix`, every source, tag and residual sentence is named after where it was found
+    /// ("motion-photo video QuickTime:©xyz"). What this report already holds (make, model, capture
+    /// time, read first) wins.
+    pub fn absorb(&mut self, from: MediaReport, prefix: Option<&str>) {
+        let named = |s: &str| prefix.map_or_else(|| s.to_string(), |p| format!("{p} {s}"));
+        if let Some(loc) = from.location {
+            let mut sources = loc.sources.iter();
+            // The source of the coordinates comes first.
+            if let (Some(lat), Some(lon), Some(first)) = (loc.lat, loc.lon, loc.sources.first()) {
+                self.add_coordinates(&named(first), lat, lon, loc.altitude);
+                sources.next();
+            }
+            for s in sources {
+                self.add_location_source(&named(s));
+            }
+            if let (Some(place), Some(source)) = (loc.place.as_deref(), loc.sources.last()) {
+                self.add_place(&named(source), place);
+            }
+        }
+        let id = from.identity;
+        if let Some(v) = id.make.as_deref() {
+            self.set_make(v);
+        }
+        if let Some(v) = id.model.as_deref() {
+            self.set_model(v);
+        }
+        if let Some(v) = id.captured_at.as_deref() {
+            self.set_captured_at(v);
+        }
+        // Entries are already "Tag: value"; a prefix goes before the tag.
+        for (list, entries) in
+            [(&mut self.identity.serial_numbers, id.serial_numbers), (&mut self.identity.owner_names, id.owner_names)]
+        {
+            for e in entries {
+                let e = named(&e);
+                if !list.contains(&e) {
+                    list.push(e);
+                }
+            }
+        }
+        for r in from.residual {
+            self.add_residual(match prefix {
+                Some(p) => format!("{p}: {r}"),
+                None => r,
+            });
+        }
+    }
 }
 
 fn set_first(slot: &mut Option<String>, value: &str) {

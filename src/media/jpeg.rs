@@ -436,7 +436,7 @@ fn motion_photo(
     match isobmff::embedded_video(src, start, end, mode) {
         Ok((sub, edits)) => {
             report.residual.retain(|r| r != xmp::MOTION_PHOTO_RESIDUAL);
-            absorb_video(report, sub);
+            report.absorb(sub, Some(MOTION_PREFIX));
             if edits.iter().any(|e| e.at < start || e.at + e.bytes.len() as u64 > end) {
                 return Err(MediaError::CannotStrip("a change to the motion-photo video falls outside it".into()));
             }
@@ -453,47 +453,6 @@ fn motion_photo(
             ));
             Ok(Vec::new())
         }
-    }
-}
-
-/// Adds what a motion photo's video reveals to the picture's report, every source and tag
-/// prefixed "motion-photo video".
-fn absorb_video(report: &mut MediaReport, sub: MediaReport) {
-    if let Some(loc) = sub.location {
-        let mut sources = loc.sources.iter();
-        // The source of the coordinates comes first.
-        if let (Some(lat), Some(lon), Some(first)) = (loc.lat, loc.lon, loc.sources.first()) {
-            report.add_coordinates(&format!("{MOTION_PREFIX} {first}"), lat, lon, loc.altitude);
-            sources.next();
-        }
-        for source in sources {
-            report.add_location_source(&format!("{MOTION_PREFIX} {source}"));
-        }
-        if let (Some(place), Some(source)) = (loc.place.as_deref(), loc.sources.last()) {
-            report.add_place(&format!("{MOTION_PREFIX} {source}"), place);
-        }
-    }
-    let id = sub.identity;
-    // (The picture's own make, model and capture time, read first, win.)
-    if let Some(v) = id.make.as_deref() {
-        report.set_make(v);
-    }
-    if let Some(v) = id.model.as_deref() {
-        report.set_model(v);
-    }
-    if let Some(v) = id.captured_at.as_deref() {
-        report.set_captured_at(v);
-    }
-    for v in &id.serial_numbers {
-        let (tag, value) = v.split_once(": ").unwrap_or((v, ""));
-        report.add_serial(&format!("{MOTION_PREFIX} {tag}"), value);
-    }
-    for v in &id.owner_names {
-        let (tag, value) = v.split_once(": ").unwrap_or((v, ""));
-        report.add_owner(&format!("{MOTION_PREFIX} {tag}"), value);
-    }
-    for r in sub.residual {
-        report.add_residual(format!("{MOTION_PREFIX}: {r}"));
     }
 }
 

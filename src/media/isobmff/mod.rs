@@ -255,7 +255,7 @@ impl<'a> Scan<'a> {
         let mut sub = MediaReport::new(self.report.format);
         xmp::inspect_xmp(packet, &mut sub);
         let had_location = sub.location.is_some();
-        absorb(&mut self.report, sub);
+        self.report.absorb(sub, None);
         if let Some(mode) = self.mode {
             if let Some(clean) = xmp::clean_xmp(packet, mode) {
                 if clean.len() != packet.len() {
@@ -296,7 +296,7 @@ impl<'a> Scan<'a> {
             return Ok(());
         }
         let had_location = sub.location.is_some();
-        absorb(&mut self.report, sub);
+        self.report.absorb(sub, None);
         if let Some(mode) = self.mode {
             let clean = exif::clean_tiff(tiff, mode).map_err(|e| {
                 MediaError::CannotStrip(format!(
@@ -361,46 +361,6 @@ fn map_spans(
         }
     }
     Ok(out)
-}
-
-/// Adds a report made from one metadata block to the file's report.
-fn absorb(into: &mut MediaReport, from: MediaReport) {
-    if let Some(loc) = from.location {
-        let mut sources = loc.sources.iter();
-        if let (Some(lat), Some(lon), Some(first)) = (loc.lat, loc.lon, loc.sources.first()) {
-            into.add_coordinates(first, lat, lon, loc.altitude);
-            sources.next();
-        }
-        for s in sources {
-            into.add_location_source(s);
-        }
-        if let (Some(place), Some(source)) = (loc.place.as_deref(), loc.sources.last()) {
-            into.add_place(source, place);
-        }
-    }
-    let id = from.identity;
-    if let Some(v) = id.make.as_deref() {
-        into.set_make(v);
-    }
-    if let Some(v) = id.model.as_deref() {
-        into.set_model(v);
-    }
-    if let Some(v) = id.captured_at.as_deref() {
-        into.set_captured_at(v);
-    }
-    for s in id.serial_numbers {
-        if !into.identity.serial_numbers.contains(&s) {
-            into.identity.serial_numbers.push(s);
-        }
-    }
-    for s in id.owner_names {
-        if !into.identity.owner_names.contains(&s) {
-            into.identity.owner_names.push(s);
-        }
-    }
-    for r in from.residual {
-        into.add_residual(r);
-    }
 }
 
 #[cfg(test)]
