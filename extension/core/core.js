@@ -146,6 +146,9 @@ const MEDIA_NAME = /\.(jpe?g|jfif|png|apng|heic|heif|avif|webp|gif|tiff?|dng|jxl
 const isMedia = (f) => /^(image|video)\//.test(f.type) || (!f.type && MEDIA_NAME.test(f.name));
 const revealing = (r) => !!(r && (r.location || r.identity?.serial_numbers?.length || r.identity?.owner_names?.length));
 
+/** A file the core could not check or clean: the English detail and the kind of problem. */
+const failure = (file, err) => ({ file, error: (err && err.message) || String(err), kind: err && err.kind });
+
 /**
  * Inspects the files, asks the user (or applies the policy), cleans what must be cleaned.
  * Resolves with {action: 'continue'|'cancel', files, changed}. A file is only ever replaced by a
@@ -162,7 +165,7 @@ async function settleUploads(files) {
       try {
         return { file, report: await media('inspect', { file }) };
       } catch (err) {
-        return { file, error: (err && err.message) || String(err), kind: err && err.kind };
+        return failure(file, err);
       }
     }));
   } finally {
@@ -196,7 +199,7 @@ async function settleUploads(files) {
         cleaned.set(r.file, applyPlan(r.file, plan));
         for (const line of plan.residual || []) stays.push(`${r.file.name}: ${line}`);
       } catch (err) {
-        failed.push({ file: r.file, error: (err && err.message) || String(err), kind: err && err.kind });
+        failed.push(failure(r.file, err));
       }
     }
   } finally {

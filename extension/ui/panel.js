@@ -166,18 +166,25 @@ export class Panel {
   }
 }
 
-/** Builds an element with attributes and text/element children (no innerHTML anywhere). */
+/**
+ * The string `key` of the user's locale, or '' when there is none (`t` answers the key itself
+ * for a missing string).
+ */
+export function localized(t, key, subs = []) {
+  const text = t(key, subs);
+  return text && text !== key ? text : '';
+}
+
 /**
  * A finding's message in the user's language when it is one SafePost ships (`message_key`, strings
  * `finding_<key>` in _locales); a message IT wrote is shown as IT wrote it.
  */
 export function messageOf(f, t) {
   if (!f.message_key) return f.message;
-  const key = `finding_${f.message_key}`;
-  const translated = t(key, Array.isArray(f.message_args) ? f.message_args : []);
-  return translated && translated !== key ? translated : f.message;
+  return localized(t, `finding_${f.message_key}`, Array.isArray(f.message_args) ? f.message_args : []) || f.message;
 }
 
+/** Builds an element with attributes and text/element children (no innerHTML anywhere). */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);

@@ -6,7 +6,7 @@
 // "Cancel". Resolves with {action: 'strip'|'keep'|'cancel', identity: bool}.
 // `uploadProblemDialog`: a file SafePost could not check or clean. The default is Cancel; the
 // original goes to the site only when the user explicitly chooses it. Resolves 'original'|'cancel'.
-import { el } from './panel.js';
+import { el, localized } from './panel.js';
 import { openDialog } from './dialog.js';
 
 /** "48.8584 N, 2.2945 E" */
@@ -101,9 +101,8 @@ export function uploadDialog({ surface, live, t, items, uploads, report }) {
 
 /** The kind of problem the core named (`MediaError::kind`), in the user's language; [] if unknown. */
 function problemOf(kind, t) {
-  const key = `uploadError_${kind}`;
-  const text = /^[a-z_]+$/.test(kind || '') ? t(key) : '';
-  return text && text !== key ? [text] : [];
+  const text = /^[a-z_]+$/.test(kind || '') ? localized(t, `uploadError_${kind}`) : '';
+  return text ? [text] : [];
 }
 
 export function uploadProblemDialog({ surface, live, t, items, report }) {

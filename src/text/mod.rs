@@ -487,10 +487,11 @@ impl TextScanner {
                     }
                     Source::Disclosure => {
                         let d = self.disclosure.as_ref()?;
-                        let message = format!("{} Add one of: {}.", d.message, d.tags.join(", "));
+                        let tags = d.tags.join(", ");
+                        let message = format!("{} Add one of: {tags}.", d.message);
                         let key = shipped_message_key("disclosure", &d.message);
                         if key.is_some() {
-                            message_args.push(d.tags.join(", "));
+                            message_args.push(tags);
                         }
                         (
                             "disclosure".to_string(),

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { openBrowser, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts } from '../support/extension-ui.mjs';
+import { openBrowser, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts, openTextareaIn } from '../support/extension-ui.mjs';
 
 const CARD_TEXT = 'Reimburse me: 4539 1488 0343 6467';
 let server;
@@ -114,9 +114,7 @@ for (const browserName of ['chromium', 'firefox']) {
 
     test('the gate dialog is keyboard operable: Escape goes back to the composer, focus returns', async () => {
       const page = await browser.newPage();
-      await page.goto(`${server.url}/fixtures/textarea.html`);
-      await page.waitForSelector('body[data-ready]');
-      await page.click('#post-text');
+      await openTextareaIn(page, server);
       await page.keyboard.type(CARD_TEXT);
       const frame = await safepostFrame(page);
       await waitForCount(page, 1);
@@ -158,9 +156,7 @@ describe('chromium: light and dark themes', () => {
     for (const scheme of ['light', 'dark']) {
       const page = await browser.newPage();
       await page.emulateMedia({ colorScheme: scheme });
-      await page.goto(`${server.url}/fixtures/textarea.html`);
-      await page.waitForSelector('body[data-ready]');
-      await page.click('#post-text');
+      await openTextareaIn(page, server);
       await page.keyboard.type(CARD_TEXT);
       const frame = await safepostFrame(page);
       await waitInFrame(frame, () => document.getElementById('count')?.dataset.count === '1');

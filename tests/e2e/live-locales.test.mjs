@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startServer } from '../support/server.mjs';
 import { ROOT } from '../support/browsers.mjs';
-import { openBrowser, safepostFrame, waitInFrame, waitForDialog, chooseInDialog, waitForNoDialog } from '../support/extension-ui.mjs';
+import { openBrowser, safepostFrame, waitInFrame, waitForDialog, chooseInDialog, waitForNoDialog, openTextareaIn } from '../support/extension-ui.mjs';
 
 const TEXT = 'Karte 4539 1488 0343 6467, internal only';
 
@@ -32,9 +32,7 @@ for (const [browserName, lang] of [['chromium', 'de'], ['chromium', 'fr'], ['fir
 
     test('panel messages, severity and the gate dialog are translated; the post is untouched', async () => {
       const page = await browser.newPage();
-      await page.goto(`${server.url}/fixtures/textarea.html`);
-      await page.waitForSelector('body[data-ready]');
-      await page.click('#post-text');
+      await openTextareaIn(page, server);
       await page.keyboard.type(TEXT);
       const frame = await safepostFrame(page);
       await waitInFrame(frame, () => document.getElementById('count')?.dataset.count === '2');

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { startServer } from '../support/server.mjs';
 import { ROOT, DIST_CHROME, launchChromium } from '../support/browsers.mjs';
 import {
-  openBrowser, distDirs, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts, postFields,
+  openBrowser, distDirs, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts, postFields, openTextareaIn,
 } from '../support/extension-ui.mjs';
 
 const PHOTO = join(ROOT, '../shared/corpus/photoprism/assets/examples/snake_lime_brown.jpg');
@@ -47,13 +47,7 @@ async function setUserPolicy(frame, settings, applied) {
   }, Object.keys(applied)).then((got) => assert.equal(got, JSON.stringify(Object.values(applied))));
 }
 
-async function openTextarea(browser) {
-  const page = await browser.newPage();
-  await page.goto(`${server.url}/fixtures/textarea.html`);
-  await page.waitForSelector('body[data-ready]');
-  await page.click('#post-text');
-  return page;
-}
+const openTextarea = async (browser) => openTextareaIn(await browser.newPage(), server);
 
 for (const browserName of ['chromium', 'firefox']) {
   describe(`${browserName}: policy`, () => {
@@ -151,9 +145,7 @@ describe('chromium: fail_mode when the core cannot load', () => {
     const b = await launchChromium({ extensionDir: dir });
     try {
       const page = await b.context.newPage();
-      await page.goto(`${server.url}/fixtures/textarea.html`);
-      await page.waitForSelector('body[data-ready]');
-      await page.click('#post-text');
+      await openTextareaIn(page, server);
       await page.keyboard.type(CARD_TEXT);
       let before = server.posts.length;
       await page.click('#post');

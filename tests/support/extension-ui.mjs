@@ -108,6 +108,14 @@ export async function openBrowser(name, { lang = null } = {}) {
   };
 }
 
+/** Opens the textarea fixture page of `server` in `page` and puts the cursor in its composer. */
+export async function openTextareaIn(page, server) {
+  await page.goto(`${server.url}/fixtures/textarea.html`);
+  await page.waitForSelector('body[data-ready]');
+  await page.click('#post-text');
+  return page;
+}
+
 /** Resolves when the server has recorded `count` posts; returns the last one. */
 export async function waitForPosts(server, count, { timeout = 10000 } = {}) {
   const deadline = Date.now() + timeout;

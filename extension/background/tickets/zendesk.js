@@ -26,11 +26,11 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
   const headers = { ...authHeaders(settings), Accept: 'application/json' };
   const progress = { ...(record.progress || {}) };
   if (mayExist) {
-    const ref = `[SafePost ${shortRef(record.id)}]`;
-    const query = encodeURIComponent(`"SafePost ${shortRef(record.id)}"`);
+    const ref = `SafePost ${shortRef(record.id)}`;
+    const query = encodeURIComponent(`"${ref}"`);
     const found = await request(`${joinUrl(settings.endpoint, '/api/v2/requests/search.json')}?query=${query}`, { headers, timeoutMs });
     const requests = found.json && Array.isArray(found.json.requests) ? found.json.requests : [];
-    const mine = requests.find((r) => r && r.id != null && String(r.subject || '').endsWith(ref));
+    const mine = requests.find((r) => r && r.id != null && String(r.subject || '').endsWith(`[${ref}]`));
     if (mine) return requestOf(settings, mine.id);
   }
   const shot = splitDataUrl(record.report.screenshot);
