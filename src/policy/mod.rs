@@ -61,15 +61,7 @@ impl Policy {
     fn empty() -> Policy {
         let detectors = crate::text::detectors::DETECTOR_IDS
             .iter()
-            .map(|id| {
-                (
-                    id.to_string(),
-                    DetectorSetting {
-                        enabled: true,
-                        severity: Severity::Warn,
-                    },
-                )
-            })
+            .map(|id| (id.to_string(), DetectorSetting::on(Severity::Warn)))
             .collect();
         Policy {
             version: 1,
@@ -131,15 +123,18 @@ impl Policy {
             let setting = self
                 .detectors
                 .entry(d.id.clone())
-                .or_insert(DetectorSetting {
-                    enabled: true,
-                    severity: Severity::Warn,
-                });
+                .or_insert(DetectorSetting::on(Severity::Warn));
             if let Some(e) = d.enabled {
                 setting.enabled = e;
             }
             if let Some(s) = d.severity {
                 setting.severity = s;
+            }
+            if let Some(c) = d.min_confidence {
+                setting.min_confidence = c;
+            }
+            if let Some(n) = d.context_chars {
+                setting.context_chars = n;
             }
         }
         for r in &layer.rules {
@@ -225,10 +220,10 @@ impl Policy {
 
     /// The setting of a built-in detector (every id in `DETECTOR_IDS` has one).
     pub fn detector(&self, id: &str) -> DetectorSetting {
-        self.detectors.get(id).cloned().unwrap_or(DetectorSetting {
-            enabled: true,
-            severity: Severity::Warn,
-        })
+        self.detectors
+            .get(id)
+            .cloned()
+            .unwrap_or(DetectorSetting::on(Severity::Warn))
     }
 }
 

@@ -25,7 +25,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "fail_mode",
 ];
 /// Keys of one `detectors.<id>` object.
-pub const DETECTOR_KEYS: &[&str] = &["enabled", "severity"];
+pub const DETECTOR_KEYS: &[&str] = &["enabled", "severity", "min_confidence", "context_chars"];
 /// Keys of one `rules[i]` object.
 pub const RULE_KEYS: &[&str] = &[
     "id",
@@ -90,6 +90,8 @@ pub struct DetectorLayer {
     pub id: String,
     pub enabled: Option<bool>,
     pub severity: Option<Severity>,
+    pub min_confidence: Option<Confidence>,
+    pub context_chars: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -408,10 +410,43 @@ fn parse_detectors(ctx: &mut Ctx, v: &Value, layer: &mut PolicyLayer) {
         let severity = m
             .get("severity")
             .and_then(|v| ctx.severity(&join(&path, "severity"), v));
+        let min_confidence = m.get("min_confidence").and_then(|v| {
+            ctx.choice(
+                &join(&path, "min_confidence"),
+                v,
+                Confidence::NAMES,
+                Confidence::parse,
+            )
+        });
+        let context_chars = m.get("context_chars").and_then(|v| {
+            let p = join(&path, "context_chars");
+            match v.as_u64() {
+                Some(n) if n as usize <= MAX_CONTEXT_CHARS => Some(n as usize),
+                Some(n) => {
+                    ctx.err(
+                        &p,
+                        format!("{n} is too far; use 0 to {MAX_CONTEXT_CHARS} characters"),
+                    );
+                    None
+                }
+                None => {
+                    ctx.err(
+                        &p,
+                        format!(
+                            "expected a number of characters (0 to {MAX_CONTEXT_CHARS}), found {}",
+                            type_name(v)
+                        ),
+                    );
+                    None
+                }
+            }
+        });
         layer.detectors.push(DetectorLayer {
             id: id.clone(),
             enabled,
             severity,
+            min_confidence,
+            context_chars,
         });
     }
 }

@@ -103,11 +103,82 @@ impl fmt::Display for Category {
     }
 }
 
+/// How sure a detector is that a match is what it says (`low` / `medium` / `high`), as DLP
+/// products grade it: a passed check digit or a distinctive format gives `medium`, corroborating
+/// words nearby raise it one step, a bare weak shape (nine plain digits) stays `low`, and a
+/// published test value is always `low`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub const NAMES: &'static [&'static str] = &["low", "medium", "high"];
+
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s {
+            "low" => Some(Confidence::Low),
+            "medium" => Some(Confidence::Medium),
+            "high" => Some(Confidence::High),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    /// One step higher (corroborating words near the match).
+    pub fn raised(self) -> Confidence {
+        match self {
+            Confidence::Low => Confidence::Medium,
+            _ => Confidence::High,
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Default `detectors.<id>.min_confidence`: a weak shape alone is not reported.
+pub const DEFAULT_MIN_CONFIDENCE: Confidence = Confidence::Medium;
+/// Default `detectors.<id>.context_chars`: how far (characters, each side) corroborating words
+/// are looked for.
+pub const DEFAULT_CONTEXT_CHARS: usize = 40;
+/// Largest accepted `context_chars` (a post's sentence, not the whole post).
+pub const MAX_CONTEXT_CHARS: usize = 200;
+
 /// A built-in detector's setting (`detectors.<id>`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DetectorSetting {
     pub enabled: bool,
     pub severity: Severity,
+    /// Matches below this confidence are not reported.
+    pub min_confidence: Confidence,
+    /// Characters on each side of a match searched for corroborating words.
+    pub context_chars: usize,
+}
+
+impl DetectorSetting {
+    /// A detector on, at `severity`, with the default confidence threshold and context.
+    pub fn on(severity: Severity) -> DetectorSetting {
+        DetectorSetting {
+            enabled: true,
+            severity,
+            min_confidence: DEFAULT_MIN_CONFIDENCE,
+            context_chars: DEFAULT_CONTEXT_CHARS,
+        }
+    }
 }
 
 /// What a company rule matches.

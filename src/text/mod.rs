@@ -13,7 +13,7 @@ pub mod matcher;
 pub mod normalize;
 pub mod redact;
 
-use crate::policy::{Category, Policy, Rule, RuleKind, Severity};
+use crate::policy::{Category, Confidence, Policy, Rule, RuleKind, Severity};
 use detectors::Redaction;
 use matcher::{KeywordSet, PatternSet};
 use normalize::{fold_term, View};
@@ -41,6 +41,8 @@ pub struct Finding {
     pub start_utf16: usize,
     pub end_utf16: usize,
     pub preview: String,
+    /// How sure the detector is (`detectors::confidence`); a company rule's own match is `high`.
+    pub confidence: Confidence,
 }
 
 /// What a pattern in the set stands for.
@@ -85,6 +87,7 @@ struct Raw {
     end: usize,
     source: Source,
     test_data: bool,
+    confidence: Confidence,
 }
 
 #[derive(Clone, Copy)]
@@ -98,6 +101,8 @@ enum Source {
 pub struct TextScanner {
     /// Per detector (in `detectors::all()` order): its own severity when enabled.
     detector_severity: Vec<Option<Severity>>,
+    /// Per detector: the confidence it must reach and how far its corroborating words may be.
+    detector_confidence: Vec<(Confidence, usize)>,
     /// Per detector: the `builtin` rules that use it.
     builtin_rules: Vec<Vec<usize>>,
     rules: Vec<CompiledRule>,
@@ -119,6 +124,13 @@ impl TextScanner {
             .map(|d| {
                 let s = policy.detector(d.id);
                 s.enabled.then_some(s.severity)
+            })
+            .collect();
+        let detector_confidence = all
+            .iter()
+            .map(|d| {
+                let s = policy.detector(d.id);
+                (s.min_confidence, s.context_chars)
             })
             .collect();
         let mut builtin_rules = vec![Vec::new(); all.len()];
@@ -208,6 +220,7 @@ impl TextScanner {
         let needs_keyword_view = !kw_terms.is_empty();
         TextScanner {
             detector_severity,
+            detector_confidence,
             builtin_rules,
             rules,
             set: PatternSet::new(&patterns),
@@ -244,6 +257,7 @@ impl TextScanner {
                             end: oe,
                             source: Source::Rule(r),
                             test_data: false,
+                            confidence: Confidence::High,
                         });
                     }
                 });
@@ -257,6 +271,7 @@ impl TextScanner {
                         end: oe,
                         source: Source::Rule(r),
                         test_data: false,
+                        confidence: Confidence::High,
                     }),
                     KeywordTarget::Exception(r) => exceptions.push((r, os, oe)),
                     KeywordTarget::Brand => brands.push((os, oe)),
@@ -289,6 +304,9 @@ impl TextScanner {
             match Some(&target) {
                 Some(&SetTarget::Detector(d)) => {
                     for hit in detectors::run(d, &view.text, &windows) {
+                        let Some(confidence) = self.confidence(d, &view.text, &hit) else {
+                            continue;
+                        };
                         let (os, oe) = view.original_span(hit.start, hit.end);
                         let mut claimed = false;
                         for &r in &self.builtin_rules[d] {
@@ -298,6 +316,7 @@ impl TextScanner {
                                 end: oe,
                                 source: Source::Rule(r),
                                 test_data: hit.test_data,
+                                confidence,
                             });
                         }
                         if !claimed && self.detector_severity[d].is_some() {
@@ -306,6 +325,7 @@ impl TextScanner {
                                 end: oe,
                                 source: Source::Detector(d),
                                 test_data: hit.test_data,
+                                confidence,
                             });
                         }
                     }
@@ -319,6 +339,7 @@ impl TextScanner {
                                 end: oe,
                                 source: Source::Rule(r),
                                 test_data: false,
+                                confidence: Confidence::High,
                             });
                         }
                     }
@@ -361,6 +382,7 @@ impl TextScanner {
                     end: e,
                     source: Source::Disclosure,
                     test_data: false,
+                    confidence: Confidence::High,
                 });
             }
         }
@@ -384,6 +406,20 @@ impl TextScanner {
             _ => true,
         });
         self.findings(text, raws)
+    }
+
+    /// The confidence of a detector's hit, or `None` when it is below the detector's threshold
+    /// (not reported). A published test value is `low` but still reported, one severity lower,
+    /// when its shape and words alone would have reached the threshold.
+    fn confidence(&self, d: usize, text: &str, hit: &detectors::Hit) -> Option<Confidence> {
+        let det = detectors::all().get(d)?;
+        let &(min, context) = self.detector_confidence.get(d)?;
+        let c =
+            detectors::confidence::assess(det.id, det.category, text, hit.start, hit.end, context);
+        if c < min {
+            return None;
+        }
+        Some(if hit.test_data { Confidence::Low } else { c })
     }
 
     fn excepted(
@@ -505,6 +541,7 @@ impl TextScanner {
                     }
                 };
                 Some(Finding {
+                    confidence: r.confidence,
                     rule,
                     category,
                     severity,

@@ -1,7 +1,9 @@
 //! `safepost check-text` and `safepost policy check`: the text engine and policy validation for
 //! IT and CI scripts. Output formats and exit codes are a stable contract:
 //!
-//! * `check-text` exits 0 when nothing is at `block` severity, 1 when something is, 2 on usage,
+//! * `check-text` prints one finding per line: `line:col`, severity, rule, category, preview,
+//!   message and `confidence low|medium|high`, tab-separated (with `--json`, the findings as the
+//!   extension gets them). It exits 0 when nothing is at `block` severity, 1 when something is, 2 on usage,
 //!   input or file errors. Policy errors are printed to stderr; the valid parts still apply.
 //! * `policy check` prints every error as `path: message`, exits 0 when the policy is valid, 1 when
 //!   it has errors, 2 when the file cannot be read.
@@ -94,8 +96,8 @@ pub fn check_text_cmd(args: Vec<OsString>) -> ExitCode {
         for f in &findings {
             let (line, col) = line_col(&post, f.start);
             println!(
-                "{line}:{col}\t{}\t{}\t{}\t{}\t{}",
-                f.severity, f.rule, f.category, f.preview, f.message
+                "{line}:{col}\t{}\t{}\t{}\t{}\t{}\tconfidence {}",
+                f.severity, f.rule, f.category, f.preview, f.message, f.confidence
             );
         }
     }

@@ -7,10 +7,21 @@
 //!
 //! The ids in [`DETECTOR_IDS`] are part of the policy contract (`detectors.<id>`, `builtin`).
 
+mod birth_date;
+mod checks;
+pub mod confidence;
 mod contact;
+mod financial;
+mod hashes;
 mod location;
+mod national_europe;
+mod national_nordic;
+mod national_world;
+mod network;
 mod numbers;
+mod passport;
 mod secrets;
+mod wallets;
 
 use crate::policy::Category;
 use regex::Regex;
@@ -30,6 +41,38 @@ pub const DETECTOR_IDS: &[&str] = &[
     "map_link",
     "credit_card",
     "iban",
+    "uk_nino",
+    "uk_nhs",
+    "de_tax_id",
+    "de_id_card",
+    "fr_nir",
+    "es_dni",
+    "es_nie",
+    "it_codice_fiscale",
+    "nl_bsn",
+    "be_national_number",
+    "pl_pesel",
+    "se_personnummer",
+    "no_fodselsnummer",
+    "dk_cpr",
+    "fi_hetu",
+    "ca_sin",
+    "au_tfn",
+    "au_medicare",
+    "in_aadhaar",
+    "in_pan",
+    "br_cpf",
+    "br_cnpj",
+    "mx_curp",
+    "us_itin",
+    "passport_mrz",
+    "passport_number",
+    "swift_bic",
+    "aba_routing",
+    "bitcoin_address",
+    "ethereum_address",
+    "internal_ip",
+    "date_of_birth",
     "us_ssn",
     "email",
     "gps_coordinates",
@@ -208,6 +251,38 @@ const DETECTORS: &[Detector] = &[
     location::MAP_LINK,
     numbers::CREDIT_CARD,
     numbers::IBAN,
+    national_europe::UK_NINO,
+    national_europe::UK_NHS,
+    national_europe::DE_TAX_ID,
+    national_europe::DE_ID_CARD,
+    national_europe::FR_NIR,
+    national_europe::ES_DNI,
+    national_europe::ES_NIE,
+    national_europe::IT_CODICE_FISCALE,
+    national_europe::NL_BSN,
+    national_europe::BE_NATIONAL_NUMBER,
+    national_europe::PL_PESEL,
+    national_nordic::SE_PERSONNUMMER,
+    national_nordic::NO_FODSELSNUMMER,
+    national_nordic::DK_CPR,
+    national_nordic::FI_HETU,
+    national_world::CA_SIN,
+    national_world::AU_TFN,
+    national_world::AU_MEDICARE,
+    national_world::IN_AADHAAR,
+    national_world::IN_PAN,
+    national_world::BR_CPF,
+    national_world::BR_CNPJ,
+    national_world::MX_CURP,
+    national_world::US_ITIN,
+    passport::PASSPORT_MRZ,
+    passport::PASSPORT_NUMBER,
+    financial::SWIFT_BIC,
+    financial::ABA_ROUTING,
+    wallets::BITCOIN_ADDRESS,
+    wallets::ETHEREUM_ADDRESS,
+    network::INTERNAL_IP,
+    birth_date::DATE_OF_BIRTH,
     numbers::US_SSN,
     contact::EMAIL,
     location::GPS_COORDINATES,

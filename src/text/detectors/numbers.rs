@@ -28,7 +28,7 @@ pub const US_SSN: Detector = Detector {
     id: "us_ssn",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}|(?i:ssn|social security)[^0-9\n]{0,16}[0-9]{9}",
+    pattern: r"[0-9]{3}[- .][0-9]{2}[- .][0-9]{4}|(?i:ssn|social security)[^0-9\n]{0,16}[0-9]{9}",
     gate: Gate::Digits,
     validate: ssns,
     message: "This looks like a US Social Security number.",
@@ -327,12 +327,13 @@ fn ssns(text: &str, cands: &[Cand]) -> Vec<Hit> {
     for m in cands.iter() {
         let s = m.as_str();
         let (start, digits_str) = if s.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-            // Formatted: both separators the same; a space-separated form needs an "SSN" nearby.
+            // Formatted: both separators the same; a space- or dot-separated form needs an "SSN"
+            // nearby.
             let b = s.as_bytes();
             if b[3] != b[6] {
                 continue;
             }
-            if b[3] == b' ' {
+            if b[3] == b' ' || b[3] == b'.' {
                 let ctx = context_before(text, m.start(), 32);
                 if !ctx.contains("ssn") && !ctx.contains("social security") {
                     continue;
@@ -349,7 +350,10 @@ fn ssns(text: &str, cands: &[Cand]) -> Vec<Hit> {
             let i = s.len() - 9;
             (m.start() + i, &s[i..])
         };
-        if char_at(text, m.end()).is_some_and(|c| c.is_alphanumeric() || c == '-') {
+        if char_at(text, m.end()).is_some_and(|c| c.is_alphanumeric() || c == '-')
+            || (text[m.end()..].starts_with('.')
+                && char_at(text, m.end() + 1).is_some_and(|c| c.is_ascii_digit()))
+        {
             continue;
         }
         if ssn_valid(&digits_of(digits_str)) {
@@ -452,6 +456,12 @@ mod tests {
             "spaced form needs context"
         );
         assert!(run(&US_SSN, "492-86 4118").is_empty(), "mixed separators");
+        assert_eq!(run(&US_SSN, "SSN 078.05.1123"), ["078.05.1123"]);
+        assert!(
+            run(&US_SSN, "492.86.4118").is_empty(),
+            "dotted form needs context"
+        );
+        assert!(run(&US_SSN, "SSN 492.86.4118.5").is_empty());
         assert!(run(&US_SSN, "call 1-492-86-4118").is_empty());
     }
 }
