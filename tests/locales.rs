@@ -12,8 +12,21 @@ use std::path::PathBuf;
 
 const LOCALES: &[&str] = &["en", "de", "fr"];
 
+/// The finding messages of a locale: `findings.json` and every `findings_<job>.json` beside it.
 fn strings(lang: &str) -> serde_json::Map<String, Value> {
-    part(lang, "findings")
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("extension/_locales/{lang}"));
+    let mut parts: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+        .filter(|n| n == "findings" || n.starts_with("findings_"))
+        .collect();
+    parts.sort();
+    let mut all = serde_json::Map::new();
+    for p in parts {
+        all.extend(part(lang, &p));
+    }
+    all
 }
 
 /// One part of a locale (`extension/_locales/<lang>/<part>.json`; the build merges them).
@@ -37,7 +50,21 @@ fn shipped() -> Vec<(String, String)> {
         all.push((d.id.to_string(), d.message.to_string()));
     }
     // Detectors that know published test values say so in their message.
-    for id in ["credit_card", "stripe_key"] {
+    for id in [
+        "credit_card",
+        "stripe_key",
+        "uk_nino",
+        "de_id_card",
+        "ca_sin",
+        "au_tfn",
+        "in_pan",
+        "passport_mrz",
+        "passport_number",
+        "swift_bic",
+        "bitcoin_address",
+        "ethereum_address",
+        "internal_ip",
+    ] {
         let d = detectors::all().iter().find(|d| d.id == id).expect("detector");
         all.push((format!("{id}_test"), format!("{} (a well-known test value)", d.message)));
     }

@@ -328,10 +328,7 @@ fn the_docs_settings_table_matches_the_schema() {
         .iter()
         .map(|(p, _)| p.clone())
         .filter(|p| !p.starts_with("detectors."))
-        .chain([
-            "detectors.<id>.enabled".to_string(),
-            "detectors.<id>.severity".to_string(),
-        ])
+        .chain(DETECTOR_KEYS.iter().map(|k| format!("detectors.<id>.{k}")))
         .collect();
     let missing: Vec<_> = from_schema.difference(&documented).collect();
     let extra: Vec<_> = documented.difference(&from_schema).collect();
