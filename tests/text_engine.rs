@@ -95,6 +95,9 @@ fn the_workload_post_raises_each_sensitive_item_once() {
         "google_api_key",
         "gps_coordinates",
         "iban",
+        // 172.16.187.141 and the broadcast address 172.16.41.255 (an example: one severity lower).
+        "internal_ip",
+        "internal_ip",
         "jwt",
         "map_link",
         "phone",

@@ -101,7 +101,7 @@ fn rule_errors_name_their_place() {
         "rules[5].id: duplicate id \"ok-1\" (first used by rules[0]); this rule is ignored",
         "rules[6].terms: is empty; list at least one word or phrase",
         "rules[7].pattern: can match empty text, which would flag every post; require at least one character",
-        "rules[8].builtin: \"ssn\" is not a built-in detector; known: private_key, jwt, aws_access_key, github_token, slack_token, google_api_key, stripe_key, generic_secret, map_link, credit_card, iban, us_ssn, email, gps_coordinates, phone",
+        &format!("rules[8].builtin: \"ssn\" is not a built-in detector; known: {}", safepost::text::detectors::DETECTOR_IDS.join(", ")),
         "rules[10].terms: not used by a regex rule (it reads \"pattern\")",
         "rules[11].id: \"has space\" may use only letters, digits, - _ .; this rule is ignored",
         "rules[12].pattern: Unicode property not found at 0 (this build knows \\w \\d \\s \\b and case folding, not \\p{..} classes)",
@@ -155,7 +155,7 @@ fn section_errors_name_their_place() {
         "sites[1]: \"https://x.com/home\" is not a host name; write only the host, such as linkedin.com",
         "detectors.email.enabled: expected true or false, found a string",
         "detectors.phone.severity: \"loud\" is not one of: info, warn, block",
-        "detectors.ssn: unknown detector; known detectors: private_key, jwt, aws_access_key, github_token, slack_token, google_api_key, stripe_key, generic_secret, map_link, credit_card, iban, us_ssn, email, gps_coordinates, phone",
+        &format!("detectors.ssn: unknown detector; known detectors: {}", safepost::text::detectors::DETECTOR_IDS.join(", ")),
         "disclosure.tags: expected an array of strings, found a string",
         "uploads.action: \"delete\" is not one of: ask, strip, block",
         "submit.require_justification: expected true or false, found a number",
@@ -222,4 +222,59 @@ fn a_document_changes_the_defaults_it_names_and_keeps_the_rest() {
     let f = s.scan("mail me at a.b@example.com, this shit is confidential");
     let got: Vec<(&str, Severity)> = f.iter().map(|f| (f.rule.as_str(), f.severity)).collect();
     assert_eq!(got, [("confidential_marker", Severity::Block)]);
+}
+
+/// `detectors.<id>.min_confidence` and `context_chars`: checked with their place, applied over
+/// the defaults, and deciding what a weak shape needs.
+#[test]
+fn confidence_settings_are_checked_and_apply() {
+    use safepost::policy::Confidence;
+    let e = errors(
+        r#"{"version": 1, "detectors": {
+            "nl_bsn": {"min_confidence": "certain"},
+            "ca_sin": {"context_chars": 500},
+            "au_tfn": {"context_chars": "far"},
+            "iban": {"min_confidence": 2}}}"#,
+    );
+    assert_eq!(
+        e,
+        [
+            "detectors.au_tfn.context_chars: expected a number of characters (0 to 200), found a string",
+            "detectors.ca_sin.context_chars: 500 is too far; use 0 to 200 characters",
+            "detectors.iban.min_confidence: expected a string, found a number",
+            "detectors.nl_bsn.min_confidence: \"certain\" is not one of: low, medium, high",
+        ]
+    );
+    let shipped = Policy::default_policy();
+    assert_eq!(shipped.detector("nl_bsn").min_confidence, Confidence::Medium);
+    assert_eq!(shipped.detector("nl_bsn").context_chars, 40);
+
+    let scan = |json: &str, text: &str| -> Vec<(String, Confidence)> {
+        let (p, errors) = Policy::from_json(json);
+        assert!(errors.is_empty(), "{errors:?}");
+        TextScanner::new(&p, None)
+            .scan(text)
+            .into_iter()
+            .filter(|f| f.rule == "nl_bsn")
+            .map(|f| (text[f.start..f.end].to_string(), f.confidence))
+            .collect()
+    };
+    let none = r#"{"version": 1}"#;
+    // A weak shape alone is below the default threshold; its word within 40 characters raises it.
+    assert!(scan(none, "order 111222333 shipped today").is_empty());
+    assert_eq!(
+        scan(none, "mijn BSN is 111222333"),
+        [("111222333".to_string(), Confidence::Medium)]
+    );
+    let far = format!("BSN {} 111222333", "x".repeat(50));
+    assert!(scan(none, &far).is_empty(), "the word is 50 characters away");
+    let wide = r#"{"version": 1, "detectors": {"nl_bsn": {"context_chars": 80}}}"#;
+    assert_eq!(scan(wide, &far).len(), 1, "IT widened the distance");
+    let low = r#"{"version": 1, "detectors": {"nl_bsn": {"min_confidence": "low"}}}"#;
+    assert_eq!(
+        scan(low, "order 111222333 shipped today"),
+        [("111222333".to_string(), Confidence::Low)]
+    );
+    let high = r#"{"version": 1, "detectors": {"nl_bsn": {"min_confidence": "high"}}}"#;
+    assert!(scan(high, "mijn BSN is 111222333").is_empty());
 }
