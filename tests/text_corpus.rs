@@ -16,11 +16,14 @@ use safepost::text::detectors;
 use safepost::text::TextScanner;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Labelled positives every built-in detector must have (a recall floor over one case is a
-/// pass/fail switch), and the traps aimed at each credential detector.
-const MIN_POSITIVES: usize = 3;
-const MIN_CREDENTIAL_POSITIVES: usize = 5;
-const MIN_CREDENTIAL_TRAPS: usize = 5;
+/// Labelled positives and traps every built-in detector must have (a recall floor over one case
+/// is a pass/fail switch; a precision floor without near misses proves nothing).
+const MIN_POSITIVES: usize = 5;
+const MIN_TRAPS: usize = 5;
+/// Precision and recall every built-in detector must reach on the corpus (issue 14).
+const DETECTOR_FLOOR: f64 = 0.97;
+/// The floor for the default policy's own rules (keywords), which the corpus labels less.
+const RULE_FLOOR: f64 = 0.85;
 
 #[derive(Default)]
 struct Score {
@@ -148,24 +151,12 @@ fn precision_and_recall_per_rule() {
         println!("  {m}");
     }
     assert!(posts >= 200, "the corpus shrank");
-    // Every built-in detector is labelled more than once, credentials with traps aimed at them.
+    // Every built-in detector is labelled at least five times, with five traps aimed at it.
     for d in detectors::all() {
-        let credential = d.category == Category::Credential;
         let n = positives.get(d.id).copied().unwrap_or(0);
-        let min = if credential {
-            MIN_CREDENTIAL_POSITIVES
-        } else {
-            MIN_POSITIVES
-        };
-        assert!(n >= min, "{}: {n} labelled positives, want {min}", d.id);
-        if credential {
-            let t = traps.get(d.id).copied().unwrap_or(0);
-            assert!(
-                t >= MIN_CREDENTIAL_TRAPS,
-                "{}: {t} traps, want {MIN_CREDENTIAL_TRAPS}",
-                d.id
-            );
-        }
+        assert!(n >= MIN_POSITIVES, "{}: {n} labelled positives, want {MIN_POSITIVES}", d.id);
+        let t = traps.get(d.id).copied().unwrap_or(0);
+        assert!(t >= MIN_TRAPS, "{}: {t} traps, want {MIN_TRAPS}", d.id);
     }
     let policy = Policy::default_policy();
     for rule in traps.keys() {
@@ -179,14 +170,19 @@ fn precision_and_recall_per_rule() {
         "overall below 0.97: {mistakes:#?}"
     );
     for (rule, s) in &scores {
+        let floor = if detectors::get(rule).is_some() {
+            DETECTOR_FLOOR
+        } else {
+            RULE_FLOOR
+        };
         assert!(
-            s.precision() >= 0.85,
-            "{rule}: precision {:.3}: {mistakes:#?}",
+            s.precision() >= floor,
+            "{rule}: precision {:.3} below {floor}: {mistakes:#?}",
             s.precision()
         );
         assert!(
-            s.recall() >= 0.85,
-            "{rule}: recall {:.3}: {mistakes:#?}",
+            s.recall() >= floor,
+            "{rule}: recall {:.3} below {floor}: {mistakes:#?}",
             s.recall()
         );
     }

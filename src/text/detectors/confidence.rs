@@ -414,6 +414,20 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "key",
 ];
 
+/// Whether `before` (lowercase text before a number) holds a word naming an identity, tax or bank
+/// number of one of the profiles (for the phone detector: "NHS number 943…" is not a phone).
+pub fn names_an_identifier(before: &str) -> bool {
+    PROFILES
+        .iter()
+        .filter(|p| {
+            !matches!(
+                p.id,
+                "phone" | "email" | "gps_coordinates" | "internal_ip" | "credit_card"
+            )
+        })
+        .any(|p| has_word(before, p.words))
+}
+
 /// The confidence of a validated match of detector `id` at `start..end` of `text`, with
 /// corroborating words searched `context_chars` characters on each side.
 pub fn assess(

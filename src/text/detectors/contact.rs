@@ -89,7 +89,9 @@ const PHONE_CONTEXT: &[&str] = &[
 /// Words that say the digits are something else.
 const NOT_PHONE_CONTEXT: &[&str] = &[
     "isbn", "order", "invoice", "version", "ver.", " v", "build", "ticket", "tracking", "ref",
-    "id:", "#", "score", "$", "€", "£", "¥", "usd", "eur", "price", "total",
+    "id:", "#", "score", "$", "€", "£", "¥", "usd", "eur", "price", "total", "bestellnummer",
+    "bestellung", "bestelling", "rechnung", "factuur", "faktura", "fattura", "facture", "ordre",
+    "commande", "pedido", "tilaus", "zamówienie", "boleto",
 ];
 
 fn phones(text: &str, cands: &[Cand]) -> Vec<Hit> {
@@ -138,7 +140,15 @@ fn is_phone(text: &str, start: usize, s: &str) -> bool {
         .collect();
     let n = digits.len();
     let ctx = context_before(text, start, 24);
-    let phone_words = PHONE_CONTEXT.iter().any(|w| ctx.contains(w));
+    // On a word start: "tel" is not in "Bestellung".
+    let phone_words = PHONE_CONTEXT.iter().any(|w| {
+        ctx.match_indices(w).any(|(i, _)| {
+            !ctx[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        })
+    });
     let trimmed = ctx.trim_end();
     let other_words = NOT_PHONE_CONTEXT.iter().any(|w| {
         trimmed.ends_with(w)
@@ -147,6 +157,15 @@ fn is_phone(text: &str, start: usize, s: &str) -> bool {
                 .any(|(i, _)| ctx[i + w.len()..].starts_with(' '))
     });
     if other_words && !phone_words {
+        return false;
+    }
+    // The words before name an identity or bank number ("NHS number", "CPR", "routing"): not a
+    // phone number unless they also talk about calling ("number" alone does not).
+    if super::confidence::names_an_identifier(&ctx)
+        && !PHONE_CONTEXT
+            .iter()
+            .any(|w| *w != "number" && *w != "contact" && ctx.contains(w))
+    {
         return false;
     }
     if !(7..=15).contains(&n) {
