@@ -82,6 +82,15 @@ fn check_text_human_output_and_exit_codes() {
         "{out}"
     );
 
+    // Each line ends with the finding's confidence.
+    let o = safepost(&["check-text"], "BSN 111222333");
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.starts_with("1:5\tblock\tnl_bsn\tpersonal_data\t"), "{out}");
+    assert!(out.trim_end().ends_with("\tconfidence medium"), "{out}");
+    let o = safepost(&["check-text", "--json"], "order 111222333");
+    assert_eq!(stdout(&o).contains("nl_bsn"), false, "a weak shape alone is not reported");
+
     let o = safepost(&["check-text", "--bogus"], "");
     assert_eq!(o.status.code(), Some(2));
     let o = safepost(&["check-text", "--policy", "/nonexistent/policy.json"], "x");
