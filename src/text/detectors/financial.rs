@@ -16,7 +16,7 @@ pub const SWIFT_BIC: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
     pattern: r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?",
-    gate: Gate::Anywhere,
+    gate: Gate::Capitals,
     validate: bics,
     message: "This looks like a bank's SWIFT/BIC code.",
 };

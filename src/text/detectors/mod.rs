@@ -106,6 +106,9 @@ pub enum Gate {
     Digits,
     /// Near a `:` or `=` (key = value secrets).
     Assignment,
+    /// Inside a run of at least 8 capitals and digits (single spaces allowed inside) with a
+    /// capital in it: codes written in capitals (`AB 12 34 56 C`, `DEUTDEFF`, `AFZPK7190K`).
+    Capitals,
 }
 
 /// A candidate match (the same accessors as `regex::Match`, offsets in the whole text).
@@ -132,6 +135,7 @@ impl<'t> Cand<'t> {
 pub struct Windows {
     digits: Vec<(usize, usize)>,
     assignment: Vec<(usize, usize)>,
+    capitals: Vec<(usize, usize)>,
 }
 
 impl Windows {
@@ -166,6 +170,7 @@ impl Windows {
         Windows {
             digits: merge(digits),
             assignment: merge(assignment),
+            capitals: capital_runs(b),
         }
     }
 
@@ -174,8 +179,40 @@ impl Windows {
             Gate::Anywhere => vec![(0, len)],
             Gate::Digits => self.digits.clone(),
             Gate::Assignment => self.assignment.clone(),
+            Gate::Capitals => self.capitals.clone(),
         }
     }
+}
+
+/// Runs of `[A-Z0-9]` (single spaces inside allowed) with at least 8 such bytes and a capital.
+fn capital_runs(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut run: Option<(usize, usize, usize, bool)> = None; // start, end, count, has capital
+    for (i, &x) in b.iter().enumerate() {
+        let code = x.is_ascii_uppercase() || x.is_ascii_digit();
+        if code {
+            run = Some(match run {
+                Some((s, _, n, cap)) => (s, i + 1, n + 1, cap || x.is_ascii_uppercase()),
+                None => (i, i + 1, 1, x.is_ascii_uppercase()),
+            });
+            continue;
+        }
+        // A single space continues the run; anything else ends it.
+        if x == b' ' && run.is_some_and(|(_, e, _, _)| e == i) {
+            continue;
+        }
+        if let Some((s, e, n, cap)) = run.take() {
+            if n >= 8 && cap {
+                out.push((s, e));
+            }
+        }
+    }
+    if let Some((s, e, n, cap)) = run {
+        if n >= 8 && cap {
+            out.push((s, e));
+        }
+    }
+    out
 }
 
 /// `start..end` widened by `before`/`after` bytes, on character boundaries.
@@ -465,6 +502,17 @@ mod tests {
                 Regex::new(d.pattern).err()
             );
         }
+    }
+
+    #[test]
+    fn capital_runs_find_codes_written_in_capitals() {
+        let t = "NI JG 10 37 95 A, BIC DEUTDEFF, Pan AFZPK7190K; short AB12 or lower abcdefgh12";
+        let runs: Vec<&str> = capital_runs(t.as_bytes())
+            .into_iter()
+            .map(|(s, e)| &t[s..e])
+            .collect();
+        assert_eq!(runs, ["NI JG 10 37 95 A", "BIC DEUTDEFF", "AFZPK7190K"]);
+        assert!(capital_runs(b"12345678 90").is_empty(), "digits only: no capital");
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub const UK_NINO: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
     pattern: r"[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]",
-    gate: Gate::Anywhere,
+    gate: Gate::Capitals,
     validate: ninos,
     message: "This looks like a UK National Insurance number.",
 };
@@ -61,7 +61,7 @@ pub const DE_ID_CARD: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
     pattern: r"[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}[0-9]?",
-    gate: Gate::Anywhere,
+    gate: Gate::Capitals,
     validate: de_id_cards,
     message: "This looks like a German identity card number.",
 };

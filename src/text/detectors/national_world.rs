@@ -64,7 +64,7 @@ pub const IN_PAN: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
     pattern: r"[A-Z]{3}[PCHFATBLJG][A-Z][0-9]{4}[A-Z]",
-    gate: Gate::Anywhere,
+    gate: Gate::Capitals,
     validate: pans,
     message: "This looks like an Indian PAN (Permanent Account Number).",
 };
@@ -94,7 +94,7 @@ pub const MX_CURP: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
     pattern: r"[A-Z]{4}[0-9]{6}[HMX][A-Z]{5}[0-9A-Z][0-9]",
-    gate: Gate::Anywhere,
+    gate: Gate::Capitals,
     validate: curps,
     message: "This looks like a Mexican population registry code (CURP).",
 };

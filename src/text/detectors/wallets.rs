@@ -29,7 +29,7 @@ pub const ETHEREUM_ADDRESS: Detector = Detector {
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
     pattern: r"0x[0-9a-fA-F]{40}",
-    gate: Gate::Anywhere,
+    gate: Gate::Digits,
     validate: ethereum_addresses,
     message: "This looks like an Ethereum wallet address.",
 };
