@@ -20,7 +20,12 @@ fn found(text: &str) -> Vec<(String, String, Severity, Confidence)> {
         .collect()
 }
 
-fn one(rule: &str, m: &str, s: Severity, c: Confidence) -> Vec<(String, String, Severity, Confidence)> {
+fn one(
+    rule: &str,
+    m: &str,
+    s: Severity,
+    c: Confidence,
+) -> Vec<(String, String, Severity, Confidence)> {
     vec![(rule.to_string(), m.to_string(), s, c)]
 }
 
@@ -28,8 +33,14 @@ fn one(rule: &str, m: &str, s: Severity, c: Confidence) -> Vec<(String, String, 
 fn the_issue_examples_are_found() {
     use Confidence::*;
     use Severity::*;
-    assert_eq!(found("SSN 078.05.1123"), one("us_ssn", "078.05.1123", Block, High));
-    assert_eq!(found("BSN 111222333"), one("nl_bsn", "111222333", Block, Medium));
+    assert_eq!(
+        found("SSN 078.05.1123"),
+        one("us_ssn", "078.05.1123", Block, High)
+    );
+    assert_eq!(
+        found("BSN 111222333"),
+        one("nl_bsn", "111222333", Block, Medium)
+    );
     // HMRC's own example and ICAO's specimen: reported as examples, one step lower, low.
     let nino = scan("NI number QQ123456C");
     assert_eq!(
@@ -48,7 +59,12 @@ fn the_issue_examples_are_found() {
     );
     assert_eq!(
         found("tips: 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"),
-        one("bitcoin_address", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", Warn, High)
+        one(
+            "bitcoin_address",
+            "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2",
+            Warn,
+            High
+        )
     );
 }
 
@@ -65,8 +81,14 @@ fn weak_shapes_need_their_words() {
     ] {
         assert_eq!(found(text), [], "{text}");
     }
-    assert_eq!(found("my SIN is 130692544"), one("ca_sin", "130692544", Block, Medium));
-    assert_eq!(found("TFN 876 543 210"), one("au_tfn", "876 543 210", Block, Medium));
+    assert_eq!(
+        found("my SIN is 130692544"),
+        one("ca_sin", "130692544", Block, Medium)
+    );
+    assert_eq!(
+        found("TFN 876 543 210"),
+        one("au_tfn", "876 543 210", Block, Medium)
+    );
     assert_eq!(
         found("Aadhaar 2341 2341 2346"),
         one("in_aadhaar", "2341 2341 2346", Block, Medium)
@@ -77,7 +99,10 @@ fn weak_shapes_need_their_words() {
         one("br_cpf", "390.533.447-05", Block, Medium)
     );
     assert_eq!(found("39053344705"), []);
-    assert_eq!(found("CPF 39053344705"), one("br_cpf", "39053344705", Block, Medium));
+    assert_eq!(
+        found("CPF 39053344705"),
+        one("br_cpf", "39053344705", Block, Medium)
+    );
 }
 
 #[test]
@@ -116,14 +141,22 @@ fn a_builtin_rule_uses_its_detectors_threshold() {
     );
     let f = TextScanner::new(&p, None).scan("BSN 111222333");
     assert_eq!(f.len(), 1);
-    assert_eq!((f[0].rule.as_str(), f[0].confidence), ("dutch-ids", Confidence::Medium));
+    assert_eq!(
+        (f[0].rule.as_str(), f[0].confidence),
+        ("dutch-ids", Confidence::Medium)
+    );
 }
 
 #[test]
 fn hostile_input_never_panics_the_new_detectors() {
     let mut long = String::new();
     for i in 0..2000 {
-        long.push_str(&format!("{i:09} 0x{:040x} bc1q{} P<UTO{}", i, "q".repeat(i % 90), "<".repeat(i % 50)));
+        long.push_str(&format!(
+            "{i:09} 0x{:040x} bc1q{} P<UTO{}",
+            i,
+            "q".repeat(i % 90),
+            "<".repeat(i % 50)
+        ));
         long.push_str(" DOB 31/02/19 né le 99 mars 0000 passport ÄÖÜ123456789 ");
         long.push(char::from_u32(0x1F600 + (i as u32 % 50)).unwrap_or('x'));
     }

@@ -3,7 +3,107 @@
 //! and the test that a candidate stands alone in the text. Each issuer's detector combines them
 //! the way its specification says; keeping them here means one tested implementation of each.
 
-use super::{char_at, char_before};
+use super::{char_at, char_before, Cand, Hit};
+
+/// The candidate pattern the digit-only national and bank numbers share: digits joined by single
+/// separators (space . - / +), at least 8 digits. One search per scan serves them all (`Windows` keeps it); each
+/// validator then looks for its own format in the token and its space-separated parts.
+pub const NUMBER: &str = r"[0-9](?:[ ./+-]?[0-9]){7,}";
+
+/// Most space-separated groups of a token whose runs are tried (a list of numbers is no id).
+const MAX_GROUPS: usize = 8;
+
+/// Hits in number tokens: the whole token, else every run of its space-separated groups (longest
+/// first, without overlaps), with one of the digit counts `lens`, that stands alone and that
+/// `accept` takes (`Some(example)`).
+pub fn number_hits(
+    text: &str,
+    cands: &[Cand],
+    lens: &[usize],
+    accept: impl Fn(&str) -> Option<bool>,
+) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for m in cands {
+        let s = m.as_str();
+        // Group boundaries (byte offsets in the token) at single spaces.
+        let mut bounds = vec![0];
+        bounds.extend(s.match_indices(' ').map(|(i, _)| i + 1));
+        let groups = bounds.len();
+        let spans: Vec<(usize, usize)> = if groups > MAX_GROUPS {
+            vec![(0, s.len())]
+        } else {
+            let end_of = |g: usize| {
+                if g + 1 < groups {
+                    bounds[g + 1] - 1
+                } else {
+                    s.len()
+                }
+            };
+            let mut v = Vec::new();
+            for len in (1..=groups).rev() {
+                for first in 0..=groups - len {
+                    v.push((bounds[first], end_of(first + len - 1)));
+                }
+            }
+            v
+        };
+        // Digits before each byte offset, for the digit count of a span.
+        let mut before = Vec::with_capacity(s.len() + 1);
+        before.push(0usize);
+        for b in s.bytes() {
+            let last = before.last().copied().unwrap_or(0);
+            before.push(last + b.is_ascii_digit() as usize);
+        }
+        let mut taken: Vec<(usize, usize)> = Vec::new();
+        for (a, b) in spans {
+            if !lens.contains(&(before[b] - before[a]))
+                || taken.iter().any(|&(x, y)| a < y && x < b)
+            {
+                continue;
+            }
+            let (start, end) = (m.start() + a, m.start() + b);
+            let Some(part) = text.get(start..end) else {
+                continue;
+            };
+            if !standalone(text, start, end) {
+                continue;
+            }
+            if let Some(example) = accept(part) {
+                let mut h = Hit::new(start, end);
+                h.test_data = example;
+                out.push(h);
+                taken.push((a, b));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `s` is written as groups of these lengths, all joined by one separator out of `seps`
+/// (or not separated at all when `bare` allows it).
+pub fn grouped(s: &str, lens: &[usize], seps: &str, bare: bool) -> bool {
+    let total: usize = lens.iter().sum();
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return bare && s.len() == total;
+    }
+    let mut sep = None;
+    let mut parts = Vec::new();
+    let mut cur = 0;
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            cur += 1;
+            continue;
+        }
+        if !seps.contains(c) || sep.is_some_and(|x| x != c) {
+            return false;
+        }
+        sep = Some(c);
+        parts.push(cur);
+        cur = 0;
+    }
+    parts.push(cur);
+    parts == lens
+}
 
 /// The ASCII digits of `s`, as numbers.
 pub fn digits(s: &str) -> Vec<u8> {
@@ -151,6 +251,40 @@ mod tests {
             None,
             "a byte outside the MRZ alphabet"
         );
+    }
+
+    #[test]
+    fn grouped_shapes() {
+        assert!(grouped("123 456 789", &[3, 3, 3], " -", true));
+        assert!(grouped("123-456-789", &[3, 3, 3], " -", true));
+        assert!(grouped("123456789", &[3, 3, 3], " -", true));
+        assert!(!grouped("123456789", &[3, 3, 3], " -", false));
+        assert!(
+            !grouped("123-456 789", &[3, 3, 3], " -", true),
+            "mixed separators"
+        );
+        assert!(!grouped("1234 56 789", &[3, 3, 3], " -", true));
+        assert!(!grouped("123.456.789", &[3, 3, 3], " -", true));
+    }
+
+    #[test]
+    fn number_tokens_yield_their_space_separated_runs() {
+        let re = regex::Regex::new(NUMBER).unwrap();
+        let nine =
+            |s: &str| (s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit())).then_some(false);
+        let run = |t: &str| -> Vec<String> {
+            let cands = super::super::candidates(&re, t, &[(0, t.len())]);
+            number_hits(t, &cands, &[9], nine)
+                .into_iter()
+                .map(|h| t[h.start..h.end].to_string())
+                .collect()
+        };
+        assert_eq!(run("BSN 111222333 2 kinderen"), ["111222333"]);
+        assert_eq!(run("2 111222333"), ["111222333"]);
+        assert_eq!(run("12 111222333 444555666 7"), ["111222333", "444555666"]);
+        assert!(run("1112223334").is_empty(), "ten digits");
+        assert!(run("111222333-4").is_empty(), "glued to more digits");
+        assert!(run(&"1 ".repeat(40)).is_empty());
     }
 
     #[test]

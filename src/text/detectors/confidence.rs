@@ -479,20 +479,24 @@ fn corroborated(text: &str, start: usize, end: usize, chars: usize, words: &[&st
     if words.is_empty() || chars == 0 {
         return false;
     }
-    let before: String = text
-        .get(..start)
-        .unwrap_or("")
-        .chars()
+    let head = text.get(..start).unwrap_or("");
+    let from = head
+        .char_indices()
         .rev()
-        .take(chars)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let after: String = text.get(end..).unwrap_or("").chars().take(chars).collect();
-    [before, after]
-        .iter()
-        .any(|side| has_word(&side.to_lowercase(), words))
+        .nth(chars - 1)
+        .map_or(0, |(i, _)| i);
+    let tail = text.get(end..).unwrap_or("");
+    let to = tail
+        .char_indices()
+        .nth(chars)
+        .map_or(tail.len(), |(i, _)| i);
+    [&head[from..], &tail[..to]].iter().any(|side| {
+        if side.is_ascii() {
+            has_word(&side.to_ascii_lowercase(), words)
+        } else {
+            has_word(&side.to_lowercase(), words)
+        }
+    })
 }
 
 /// Whether `hay` holds one of `words` starting on a word boundary (and, for words of up to

@@ -7,7 +7,7 @@
 //! - ABA routing transit number (ABA / Federal Reserve): 9 digits, the first two in 00–12,
 //!   21–32, 61–72 or 80, and 3·(d1+d4+d7) + 7·(d2+d5+d8) + (d3+d6+d9) ≡ 0 (mod 10).
 
-use super::checks::{digits, standalone, weighted};
+use super::checks::{digits, grouped, number_hits, standalone, weighted, NUMBER};
 use super::{Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
 
@@ -25,7 +25,7 @@ pub const ABA_ROUTING: Detector = Detector {
     id: "aba_routing",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[0-9]{9}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: routing_numbers,
     message: "This looks like a US bank routing number (ABA).",
@@ -66,11 +66,9 @@ pub fn aba_valid(d: &[u8]) -> bool {
 }
 
 fn routing_numbers(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    cands
-        .iter()
-        .filter(|m| standalone(text, m.start(), m.end()) && aba_valid(&digits(m.as_str())))
-        .map(|m| Hit::new(m.start(), m.end()))
-        .collect()
+    number_hits(text, cands, &[9], |s| {
+        (grouped(s, &[9], "", true) && aba_valid(&digits(s))).then_some(false)
+    })
 }
 
 #[cfg(test)]

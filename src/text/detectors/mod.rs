@@ -136,6 +136,9 @@ pub struct Windows {
     digits: Vec<(usize, usize)>,
     assignment: Vec<(usize, usize)>,
     capitals: Vec<(usize, usize)>,
+    /// The last search's pattern, gate and candidate spans: detectors that share a candidate
+    /// pattern (the national numbers' `checks::NUMBER`) search once per scan.
+    shared: std::cell::RefCell<Vec<(&'static str, Gate, Vec<(usize, usize)>)>>,
 }
 
 impl Windows {
@@ -171,6 +174,7 @@ impl Windows {
             digits: merge(digits),
             assignment: merge(assignment),
             capitals: capital_runs(b),
+            shared: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -362,7 +366,32 @@ pub fn run(index: usize, text: &str, windows: &Windows) -> Vec<Hit> {
     let (Some(d), Some(Some(re))) = (DETECTORS.get(index), compiled().get(index)) else {
         return Vec::new();
     };
-    let cands = candidates(re, text, &windows.get(d.gate, text.len()));
+    let mut shared = windows.shared.borrow_mut();
+    let cands: Vec<Cand> = match shared
+        .iter()
+        .find(|(p, g, _)| *p == d.pattern && *g == d.gate)
+    {
+        Some((_, _, spans)) => spans
+            .iter()
+            .filter_map(|&(start, end)| {
+                Some(Cand {
+                    start,
+                    end,
+                    text: text.get(start..end)?,
+                })
+            })
+            .collect(),
+        None => {
+            let cands = candidates(re, text, &windows.get(d.gate, text.len()));
+            shared.push((
+                d.pattern,
+                d.gate,
+                cands.iter().map(|c| (c.start, c.end)).collect(),
+            ));
+            cands
+        }
+    };
+    drop(shared);
     if cands.is_empty() {
         return Vec::new();
     }

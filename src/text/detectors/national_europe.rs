@@ -21,7 +21,8 @@
 //! - Polish PESEL: birth date with the century in the month, weights 1-3-7-9 check digit.
 
 use super::checks::{
-    digits, iso7064_mod11_10, number, separators_in, standalone, valid_date, weighted,
+    digits, grouped, iso7064_mod11_10, number, number_hits, separators_in, standalone, valid_date,
+    weighted, NUMBER,
 };
 use super::{Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
@@ -40,7 +41,7 @@ pub const UK_NHS: Detector = Detector {
     id: "uk_nhs",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: nhs_numbers,
     message: "This looks like an NHS number.",
@@ -50,7 +51,7 @@ pub const DE_TAX_ID: Detector = Detector {
     id: "de_tax_id",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[1-9][0-9] ?[0-9]{3} ?[0-9]{3} ?[0-9]{3}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: de_tax_ids,
     message: "This looks like a German tax identification number (Steuer-ID).",
@@ -110,7 +111,7 @@ pub const NL_BSN: Detector = Detector {
     id: "nl_bsn",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[0-9]{4}\.[0-9]{2}\.[0-9]{3}|[0-9]{9}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: bsns,
     message: "This looks like a Dutch citizen service number (BSN).",
@@ -130,7 +131,7 @@ pub const PL_PESEL: Detector = Detector {
     id: "pl_pesel",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[0-9]{11}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: pesels,
     message: "This looks like a Polish PESEL number.",
@@ -202,9 +203,9 @@ pub fn nhs_valid(d: &[u8]) -> bool {
 }
 
 fn nhs_numbers(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
+    number_hits(text, cands, &[10], |s| {
         let d = digits(s);
-        Some(consistent(s) && (s.len() == 10 || s.len() == 12) && !all_same(&d) && nhs_valid(&d))
+        (grouped(s, &[3, 3, 4], " -", true) && !all_same(&d) && nhs_valid(&d)).then_some(false)
     })
 }
 
@@ -235,11 +236,9 @@ pub fn de_tax_id_valid(d: &[u8]) -> bool {
 }
 
 fn de_tax_ids(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
-        let spaced = s.contains(' ');
-        // Written whole or as 2-3-3-3.
-        let shape = !spaced || s.split(' ').map(str::len).eq([2, 3, 3, 3]);
-        Some(shape && de_tax_id_valid(&digits(s)))
+    // Written whole or as 2-3-3-3.
+    number_hits(text, cands, &[11], |s| {
+        (grouped(s, &[2, 3, 3, 3], " ", true) && de_tax_id_valid(&digits(s))).then_some(false)
     })
 }
 
@@ -388,7 +387,9 @@ pub fn bsn_valid(d: &[u8]) -> bool {
 }
 
 fn bsns(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| Some(bsn_valid(&digits(s))))
+    number_hits(text, cands, &[9], |s| {
+        (grouped(s, &[4, 2, 3], ".", true) && bsn_valid(&digits(s))).then_some(false)
+    })
 }
 
 /// The Belgian national number's check (with the 2000s rule).
@@ -439,7 +440,9 @@ pub fn pesel_valid(d: &[u8]) -> bool {
 }
 
 fn pesels(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| Some(pesel_valid(&digits(s))))
+    number_hits(text, cands, &[11], |s| {
+        (grouped(s, &[11], "", true) && pesel_valid(&digits(s))).then_some(false)
+    })
 }
 
 #[cfg(test)]

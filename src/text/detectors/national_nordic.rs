@@ -9,7 +9,7 @@
 //! - Finland, henkilötunnus (DVV): DDMMYY, the century sign (`+`, `-`, `A`, and since 2023
 //!   `B`–`F`, `U`–`Y`), a serial 002–899 (900–999 for temporary codes) and the check character of the nine digits mod 31.
 
-use super::checks::{digits, luhn, number, standalone, valid_date};
+use super::checks::{digits, grouped, luhn, number, number_hits, standalone, valid_date, NUMBER};
 use super::{Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
 
@@ -17,7 +17,7 @@ pub const SE_PERSONNUMMER: Detector = Detector {
     id: "se_personnummer",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"(?:[12][0-9])?[0-9]{6}[-+]?[0-9]{4}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: personnummer,
     message: "This looks like a Swedish personal identity number (personnummer).",
@@ -27,7 +27,7 @@ pub const NO_FODSELSNUMMER: Detector = Detector {
     id: "no_fodselsnummer",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[0-9]{6} ?[0-9]{5}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: fodselsnummer,
     message: "This looks like a Norwegian national identity number (fødselsnummer).",
@@ -37,7 +37,7 @@ pub const DK_CPR: Detector = Detector {
     id: "dk_cpr",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[0-9]{6}-?[0-9]{4}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: cprs,
     message: "This looks like a Danish personal identity number (CPR).",
@@ -83,20 +83,21 @@ pub fn personnummer_valid(d: &[u8]) -> bool {
 }
 
 fn personnummer(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
+    number_hits(text, cands, &[10, 12], |s| {
+        let shaped = grouped(s, &[6, 4], "-+", true)
+            || grouped(s, &[8, 4], "-+", false)
+            || grouped(s, &[12], "", true);
+        if !shaped {
+            return None;
+        }
         let d = digits(s);
         let d10 = match d.len() {
-            12 => {
-                // YYYYMMDD: a 19xx or 20xx birth year.
-                if !matches!(two(&d, 0), 18..=20) {
-                    return false;
-                }
-                &d[2..]
-            }
+            // YYYYMMDD: a 19xx or 20xx birth year.
+            12 if matches!(two(&d, 0), 18..=20) => &d[2..],
             10 => &d[..],
-            _ => return false,
+            _ => return None,
         };
-        personnummer_valid(d10)
+        personnummer_valid(d10).then_some(false)
     })
 }
 
@@ -128,14 +129,19 @@ pub fn fodselsnummer_valid(d: &[u8]) -> bool {
 }
 
 fn fodselsnummer(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| fodselsnummer_valid(&digits(s)))
+    number_hits(text, cands, &[11], |s| {
+        (grouped(s, &[6, 5], " ", true) && fodselsnummer_valid(&digits(s))).then_some(false)
+    })
 }
 
 fn cprs(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
+    number_hits(text, cands, &[10], |s| {
+        if !grouped(s, &[6, 4], "-", true) {
+            return None;
+        }
         let d = digits(s);
         let (dd, mm, yy) = (two(&d, 0), two(&d, 2), two(&d, 4));
-        day_exists(yy, mm, dd) && number(&d[6..]) != 0
+        (day_exists(yy, mm, dd) && number(&d[6..]) != 0).then_some(false)
     })
 }
 

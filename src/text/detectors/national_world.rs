@@ -15,7 +15,9 @@
 //!   the check digit over the alphabet `0-9 A-N Ñ O-Z`.
 //! - US ITIN (IRS): 9xx-xx-xxxx with the group in 50–65, 70–88, 90–92 or 94–99.
 
-use super::checks::{digits, luhn, standalone, valid_date, verhoeff, weighted};
+use super::checks::{
+    digits, grouped, luhn, number_hits, standalone, valid_date, verhoeff, weighted, NUMBER,
+};
 use super::{Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
 
@@ -23,7 +25,7 @@ pub const CA_SIN: Detector = Detector {
     id: "ca_sin",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{3}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: sins,
     message: "This looks like a Canadian Social Insurance Number.",
@@ -33,7 +35,7 @@ pub const AU_TFN: Detector = Detector {
     id: "au_tfn",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[0-9]{3} ?[0-9]{3} ?[0-9]{2,3}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: tfns,
     message: "This looks like an Australian Tax File Number.",
@@ -43,7 +45,7 @@ pub const AU_MEDICARE: Detector = Detector {
     id: "au_medicare",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[2-6][0-9]{3} ?[0-9]{5} ?[0-9]",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: medicares,
     message: "This looks like an Australian Medicare card number.",
@@ -53,7 +55,7 @@ pub const IN_AADHAAR: Detector = Detector {
     id: "in_aadhaar",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"[2-9][0-9]{3}[ -]?[0-9]{4}[ -]?[0-9]{4}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: aadhaars,
     message: "This looks like an Indian Aadhaar number.",
@@ -103,30 +105,14 @@ pub const US_ITIN: Detector = Detector {
     id: "us_itin",
     category: Category::PersonalData,
     redaction: Redaction::Tail4,
-    pattern: r"9[0-9]{2}[- ]?[0-9]{2}[- ]?[0-9]{4}",
+    pattern: NUMBER,
     gate: Gate::Digits,
     validate: itins,
     message: "This looks like a US Individual Taxpayer Identification Number (ITIN).",
 };
 
-/// Standalone candidates whose separators are one kind (or none) and that pass `valid`;
-/// `example` marks published sample values.
-fn keep(text: &str, cands: &[Cand], valid: impl Fn(&[u8]) -> bool, example: &[&str]) -> Vec<Hit> {
-    let one_kind: Vec<Cand> = cands
-        .iter()
-        .copied()
-        .filter(|m| {
-            let mut seps = m.as_str().chars().filter(|c| !c.is_ascii_alphanumeric());
-            match seps.next() {
-                None => true,
-                Some(f) => seps.all(|c| c == f),
-            }
-        })
-        .collect();
-    keep_checked(text, &one_kind, valid, example)
-}
-
-/// [`keep`] without the separator rule (the caller checked the format).
+/// Standalone candidates that pass `valid` (the caller checked the format); `example` marks
+/// published sample values.
 fn keep_checked(
     text: &str,
     cands: &[Cand],
@@ -156,7 +142,31 @@ pub fn sin_valid(d: &[u8]) -> bool {
 }
 
 fn sins(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, sin_valid, &["046454286"])
+    shaped(text, cands, &[&[3, 3, 3]], " -", sin_valid, &["046454286"])
+}
+
+/// Number tokens written in one of `shapes` (groups joined by one of `seps`, or bare) that pass
+/// `valid` and are not one digit repeated; `example` lists published sample values.
+fn shaped(
+    text: &str,
+    cands: &[Cand],
+    shapes: &[&[usize]],
+    seps: &str,
+    valid: impl Fn(&[u8]) -> bool,
+    example: &[&str],
+) -> Vec<Hit> {
+    let lens: Vec<usize> = shapes.iter().map(|g| g.iter().sum()).collect();
+    number_hits(text, cands, &lens, |s| {
+        if !shapes.iter().any(|g| grouped(s, g, seps, true)) {
+            return None;
+        }
+        let d = digits(s);
+        if d.iter().all(|&x| Some(&x) == d.first()) || !valid(&d) {
+            return None;
+        }
+        let plain: String = d.iter().map(|x| char::from(b'0' + x)).collect();
+        Some(example.contains(&plain.as_str()))
+    })
 }
 
 pub fn tfn_valid(d: &[u8]) -> bool {
@@ -169,7 +179,14 @@ pub fn tfn_valid(d: &[u8]) -> bool {
 
 fn tfns(text: &str, cands: &[Cand]) -> Vec<Hit> {
     // The ATO's documentation example.
-    keep(text, cands, tfn_valid, &["123456782"])
+    shaped(
+        text,
+        cands,
+        &[&[3, 3, 3], &[3, 3, 2]],
+        " ",
+        tfn_valid,
+        &["123456782"],
+    )
 }
 
 pub fn medicare_valid(d: &[u8]) -> bool {
@@ -180,7 +197,7 @@ pub fn medicare_valid(d: &[u8]) -> bool {
 }
 
 fn medicares(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, medicare_valid, &[])
+    shaped(text, cands, &[&[4, 5, 1]], " ", medicare_valid, &[])
 }
 
 pub fn aadhaar_valid(d: &[u8]) -> bool {
@@ -193,7 +210,7 @@ fn is_palindrome(d: &[u8]) -> bool {
 }
 
 fn aadhaars(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, aadhaar_valid, &[])
+    shaped(text, cands, &[&[4, 4, 4]], " -", aadhaar_valid, &[])
 }
 
 fn pans(text: &str, cands: &[Cand]) -> Vec<Hit> {
@@ -328,18 +345,7 @@ pub fn itin_valid(d: &[u8]) -> bool {
 }
 
 fn itins(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    let shaped: Vec<Cand> = cands
-        .iter()
-        .copied()
-        .filter(|m| {
-            let s = m.as_str();
-            s.len() == 9
-                || s.split(|c| c == '-' || c == ' ')
-                    .map(str::len)
-                    .eq([3, 2, 4])
-        })
-        .collect();
-    keep(text, &shaped, itin_valid, &[])
+    shaped(text, cands, &[&[3, 2, 4]], "- ", itin_valid, &[])
 }
 
 #[cfg(test)]
