@@ -138,7 +138,7 @@ fn private_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
     out
 }
 
-fn base64url_decode(s: &str) -> Option<Vec<u8>> {
+pub(super) fn base64url_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let mut acc = 0u32;
     let mut bits = 0;
