@@ -12,8 +12,20 @@ use std::path::PathBuf;
 
 const LOCALES: &[&str] = &["en", "de", "fr"];
 
+/// Every `findings*.json` part of a locale, merged (one part per family of detectors).
 fn strings(lang: &str) -> serde_json::Map<String, Value> {
-    part(lang, "findings")
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("extension/_locales/{lang}"));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("findings") && n.ends_with(".json"))
+        .collect();
+    names.sort();
+    let mut all = serde_json::Map::new();
+    for n in names {
+        all.extend(part(lang, n.trim_end_matches(".json")));
+    }
+    all
 }
 
 /// One part of a locale (`extension/_locales/<lang>/<part>.json`; the build merges them).
@@ -37,7 +49,7 @@ fn shipped() -> Vec<(String, String)> {
         all.push((d.id.to_string(), d.message.to_string()));
     }
     // Detectors that know published test values say so in their message.
-    for id in ["credit_card", "stripe_key"] {
+    for id in ["credit_card", "stripe_key", "google_api_key", "azure_storage_key", "pypi_token"] {
         let d = detectors::all().iter().find(|d| d.id == id).expect("detector");
         all.push((format!("{id}_test"), format!("{} (a well-known test value)", d.message)));
     }

@@ -45,7 +45,13 @@ fn placeholder_password(p: &str) -> bool {
 fn url_password(s: &str) -> Option<(usize, usize)> {
     let after_scheme = s.find("://")? + 3;
     let rest = &s[after_scheme..];
-    let authority_end = rest.find(['/', '?', ';', '#']).unwrap_or(rest.len());
+    // A password may hold `#` or `?` typed raw: the authority ends at the last `@` before the
+    // path when there is one.
+    let path_start = rest.find('/').unwrap_or(rest.len());
+    let authority_end = match rest[..path_start].rfind('@') {
+        Some(at) => at + 1 + rest[at + 1..].find(['/', '?', ';', '#']).unwrap_or(rest.len() - at - 1),
+        None => rest.find(['/', '?', ';', '#']).unwrap_or(rest.len()),
+    };
     let authority = &rest[..authority_end];
     if let Some(at) = authority.rfind('@') {
         let userinfo = &authority[..at];
@@ -101,11 +107,10 @@ fn connection_strings(text: &str, cands: &[Cand]) -> Vec<Hit> {
             let Some((ps, pe)) = param_password(s) else {
                 continue;
             };
-            let pe = if libpq {
-                ps + s[ps..pe].find(char::is_whitespace).unwrap_or(pe - ps)
-            } else {
-                pe
-            };
+            // The password ends at a space (libpq separates pairs with spaces; in a post an
+            // ADO.NET string ends where the sentence goes on).
+            let pe = ps + s[ps..pe].find(char::is_whitespace).unwrap_or(pe - ps);
+            let _ = libpq;
             ((ps, pe), pe)
         } else {
             let Some(span) = url_password(s) else {
@@ -134,6 +139,7 @@ mod tests {
             "mongodb+srv://app:Xq7%21vLm2@cluster0.a1b2c.mongodb.net/?retryWrites=true",
             "redis://:Rk9vT2mQ@cache.internal:6379/0",
             "amqp://svc:Tq8zW1pL@mq.internal:5672/vhost",
+            "amqp://app:#xiRsBSSMW5g1G@mq.internal:5672/orders",
             "jdbc:sqlserver://db.internal:1433;databaseName=hr;user=sa;password=Wz4!qP9x",
             "jdbc:mysql://db.internal:3306/app?user=app&password=Lm3x9QzT",
         ] {
@@ -145,6 +151,7 @@ mod tests {
     fn ado_strings() {
         let s = "Server=tcp:acme.database.windows.net,1433;Initial Catalog=hr;User ID=svc;Password=Vb7#kLq2x9";
         assert_eq!(run(&CONNECTION_STRING, &format!("{s};Encrypt=True")), [s]);
+        assert_eq!(run(&CONNECTION_STRING, &format!("prod is {s} if you need it")), [s]);
         let libpq = "host=db.internal port=5432 user=app password=Qx8!mZ2v";
         assert_eq!(run(&CONNECTION_STRING, &format!("{libpq} dbname=prod")), [libpq]);
     }

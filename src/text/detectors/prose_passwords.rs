@@ -19,7 +19,7 @@ pub const PROSE_PASSWORD: Detector = Detector {
     pattern: concat!(
         r"(?i:password|passwort|passwd|passcode|kennwort|mot de passe|mdp|contraseña|contrasena|",
         r"clave|senha|wachtwoord|lösenord|salasana|hasło|haslo|pw|pwd|wi-?fi key)",
-        r"[^\n.!?:=]{0,32}?",
+        r"[^\n.!?:=@/]{0,32}?",
         r"(?:[ \t]+(?i:is now|ist jetzt|is|was|ist|lautet|est|es|é|är|jest)[ \t]+|[ \t]*[:=][ \t]*)",
         r"[^\s]{3,66}"
     ),
@@ -80,19 +80,40 @@ fn looks_chosen(t: &str, quoted: bool) -> bool {
     quoted || digit || (symbol && letter) || inner_capital
 }
 
+/// Code or configuration that names where a password is (`process.env.DB_PASSWORD`,
+/// `os.getenv("…")`, `request.form["password"]`, `/run/secrets/…`, `$2b$12$…` hashes).
+fn is_code(lower: &str) -> bool {
+    lower.starts_with(['$', '%', '/', '~'])
+        || lower.contains(['(', '[', '{'])
+        || lower.contains("password")
+        || lower.contains("passwd")
+        || lower.starts_with("process.")
+        || lower.starts_with("env.")
+}
+
 fn prose_passwords(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
     for c in cands {
-        // The cue is a word of its own (not `bypassword`, `npw`).
-        if char_before(text, c.start()).is_some_and(|ch| ch.is_alphanumeric()) {
+        // The cue is a word of its own (not `bypassword`, `npw`), not a name in code
+        // (`DB_PASSWORD:`, `password_hash:`) nor part of a URL (`user:password@host`).
+        if char_before(text, c.start())
+            .is_some_and(|ch| ch.is_alphanumeric() || matches!(ch, '_' | ':' | '/' | '@' | '$' | '{' | '.'))
+        {
             continue;
         }
         let s = c.as_str();
+        let first_word: String = s.chars().take_while(|ch| ch.is_alphanumeric() || *ch == '_').collect();
+        if first_word.contains('_') {
+            continue;
+        }
         // The token is the last run without spaces.
         let Some(space) = s.rfind([' ', '\t', ':', '=']) else {
             continue;
         };
         let raw = &s[space + 1..];
+        if raw.ends_with("...") || raw.ends_with('…') {
+            continue; // cut short in the post
+        }
         let (t, quoted) = token(raw);
         let lower = t.to_lowercase();
         if t.is_empty()
@@ -102,6 +123,7 @@ fn prose_passwords(text: &str, cands: &[Cand]) -> Vec<Hit> {
             || lower.contains("protect")
             || lower.contains("requir")
             || looks_like_placeholder(t)
+            || is_code(&lower)
             || !looks_chosen(t, quoted)
         {
             continue;
@@ -148,6 +170,9 @@ mod tests {
             "Passwort: ********",
             "password is <your password>",
             "a bypassword is 7xk2Lq9z",
+            "DB_PASSWORD: process.env.DB_PASSWORD",
+            "password_hash: $2b$12$KIXQJx8dVq1o7uF0rZ3bOe5YgkqQ8c",
+            "postgres://user:password@localhost:5432/mydb",
         ] {
             assert!(run(&PROSE_PASSWORD, post).is_empty(), "{post}: {:?}", run(&PROSE_PASSWORD, post));
         }

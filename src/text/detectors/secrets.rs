@@ -344,6 +344,46 @@ fn char_classes(v: &str) -> usize {
     lower + upper + digit + other
 }
 
+/// Values printed in providers' documentation as the example of a secret.
+const DOCUMENTED_VALUES: &[&str] = &[
+    // Telegram Bot API documentation: the example bot token.
+    "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+];
+
+/// `myPassword`, `yourSecret`, `the_token`: a value that names what should go there.
+fn names_itself(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    let rest = ["my", "your", "the", "some"]
+        .iter()
+        .find_map(|p| l.strip_prefix(p))
+        .map(|r| r.trim_start_matches(['_', '-']));
+    rest.is_some_and(|r| {
+        ["password", "passwd", "pass", "secret", "token", "apikey", "api_key", "key"].contains(&r)
+    })
+}
+
+/// A PascalCase name made of words (`RootManageSharedAccessKey`): a setting's name, not a
+/// random secret.
+fn looks_like_identifier(v: &str) -> bool {
+    if !v.bytes().all(|b| b.is_ascii_alphabetic()) || !v.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return false;
+    }
+    let mut words = 0;
+    let mut len = 0;
+    for c in v.chars() {
+        if c.is_ascii_uppercase() {
+            if words > 0 && len < 3 {
+                return false;
+            }
+            words += 1;
+            len = 1;
+        } else {
+            len += 1;
+        }
+    }
+    words >= 2 && len >= 3
+}
+
 /// Digests of the strings every tutorial hashes ("", "test", "password", …): a hex value equal
 /// to one of them is an example, not a secret.
 const WELL_KNOWN_DIGESTS: &[&str] = &[
@@ -389,11 +429,21 @@ fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
             .find(|c: char| !matches!(c, ':' | '=' | '>' | '-' | ' ' | '\t' | '"' | '\'' | '`'))
             .unwrap_or(after.len());
         let value_start = m.start() + op + skip;
-        let value = text[value_start..m.end()].trim_end_matches(['.', ')', ']', '}']);
+        let raw = &text[value_start..m.end()];
+        // A value cut short in the post (`pypi-AgEI...`, `sk-…`) is not the secret.
+        if raw.ends_with("...") || raw.ends_with('…') {
+            continue;
+        }
+        let value = raw.trim_end_matches(['.', ')', ']', '}']);
         let value_end = value_start + value.len();
         let key = s[..op].to_ascii_lowercase();
         let is_password = key.contains("pass") || key.contains("pwd");
-        if value.len() < 6 || looks_like_placeholder(value) {
+        if value.len() < 6
+            || looks_like_placeholder(value)
+            || names_itself(value)
+            || looks_like_identifier(value)
+            || DOCUMENTED_VALUES.contains(&value)
+        {
             continue;
         }
         if looks_like_hash(value) {

@@ -25,6 +25,8 @@ struct Spec {
     led: Option<fn(u8) -> bool>,
     /// The value starts after the first occurrence of this byte (`AccountKey=…`).
     after: Option<u8>,
+    /// For a led pattern: one of these (lowercase) must be in the text before the value.
+    lead_words: &'static [&'static str],
     /// Lengths the value may have (bytes).
     len: (usize, usize),
     /// One of these words (lowercase) must be near the value (120 bytes before, 60 after).
@@ -41,6 +43,7 @@ const BASE: Spec = Spec {
     prefix: 0,
     entropy: 3.0,
     led: None,
+    lead_words: ASSIGNS,
     after: None,
     len: (8, 2048),
     context: &[],
@@ -59,10 +62,6 @@ fn hex(b: u8) -> bool {
 
 fn token_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
-}
-
-fn okta_char(b: u8) -> bool {
-    token_char(b) || b == b'='
 }
 
 fn uuid_char(b: u8) -> bool {
@@ -94,7 +93,8 @@ fn value_span(text: &str, c: &Cand, spec: &Spec) -> Option<(usize, usize)> {
             let s = c.as_str().as_bytes();
             let run = s.iter().rev().take_while(|&&b| alphabet(b)).count();
             let lead = c.as_str().get(..s.len() - run)?.to_ascii_lowercase();
-            if !ASSIGNS.iter().any(|w| lead.contains(w)) && lead.len() > 24 {
+            // (An empty lead: the candidate is a branch of the pattern with its own prefix.)
+            if !lead.is_empty() && !spec.lead_words.iter().any(|w| lead.contains(w)) {
                 return None;
             }
             (c.end() - run, c.end())
@@ -339,7 +339,7 @@ service!(
     // Current keys, and the older UUID-shaped ones next to the word Heroku.
     r"HRKU-AA[A-Za-z0-9_-]{58}|(?i:heroku)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     "This is a Heroku API key.",
-    Spec { led: Some(heroku_char), len: (36, 65), ..BASE }
+    Spec { led: Some(heroku_char), lead_words: &["key", "token", "auth", "password"], len: (36, 65), ..BASE }
 );
 
 fn heroku_char(b: u8) -> bool {
@@ -371,7 +371,7 @@ service!(
 service!(
     DOPPLER_TOKEN,
     "doppler_token",
-    r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}",
+    r"dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[a-z0-9_-]{1,20}\.)?[A-Za-z0-9]{40,44}",
     "This is a Doppler token.",
     Spec { prefix: 6, ..BASE }
 );
@@ -465,7 +465,9 @@ fn telegram_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
         let digits = b[..c.start()].iter().rev().take_while(|x| x.is_ascii_digit()).count();
         let start = c.start() - digits;
         let secret = &c.as_str()[1..];
-        let glued = char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric())
+        // In an API URL the token follows `/bot`.
+        let in_url = text[..start].ends_with("/bot");
+        let glued = (!in_url && char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric()))
             || char_at(text, c.end()).is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
         if (6..=12).contains(&digits)
             && !glued
@@ -502,7 +504,7 @@ service!(
     // API keys (32 hex) and application keys (40 hex) are only hex: named or assigned.
     r"(?i:datadog|dd[_-]?api[_-]?key|dd[_-]?app(?:lication)?[_-]?key)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-f]{32,40}",
     "This is a Datadog API or application key.",
-    Spec { led: Some(hex), len: (32, 40), check: datadog_len, ..BASE }
+    Spec { led: Some(hex), lead_words: &[":", "=", "key"], len: (32, 40), check: datadog_len, ..BASE }
 );
 
 fn datadog_len(v: &str) -> Check {
@@ -525,9 +527,15 @@ fn sentry_dsn_check(v: &str) -> Check {
 service!(
     SENTRY_DSN,
     "sentry_dsn",
-    r"https://[0-9a-f]{32}(?::[0-9a-f]{32})?@[A-Za-z0-9.-]{3,80}/[0-9]{1,12}",
+    r"https://(?:[0-9a-f]{32}(?::[0-9a-f]{32})?|examplePublicKey)@[A-Za-z0-9.-]{3,80}/[0-9]{1,12}",
     "This is a Sentry DSN: it lets anyone send events to the project.",
-    Spec { prefix: 8, check: sentry_dsn_check, ..BASE }
+    Spec {
+        prefix: 8,
+        // Sentry's documentation example.
+        examples: &["https://examplePublicKey@o0.ingest.sentry.io/0"],
+        check: sentry_dsn_check,
+        ..BASE
+    }
 );
 
 fn sentry_token_check(v: &str) -> Check {
@@ -569,9 +577,9 @@ service!(
     OKTA_TOKEN,
     "okta_token",
     // API tokens: `00` and 40 characters, named as Okta's or sent as `SSWS`.
-    r"(?i:okta|ssws)[^\n]{0,40}?[\s:=\x22'`(,]00[A-Za-z0-9_=-]{40}",
+    r"(?i:okta|ssws)[^\n]{0,40}?[\s:=\x22'`(,]00[A-Za-z0-9_-]{40}",
     "This is an Okta API token.",
-    Spec { led: Some(okta_char), len: (42, 42), prefix: 2, ..BASE }
+    Spec { led: Some(token_char), len: (42, 42), prefix: 2, ..BASE }
 );
 
 // ------------------------------------------------------------------ commerce and productivity
