@@ -154,7 +154,7 @@ fn policy_check_prints_every_error_with_its_place() {
     );
     assert_eq!(
         lines[3],
-        "3 error(s); the valid parts still apply (5 rules, 15 detectors on)"
+        "3 error(s); the valid parts still apply (5 rules, 58 detectors on)"
     );
 
     let good = temp_file(
@@ -165,7 +165,7 @@ fn policy_check_prints_every_error_with_its_place() {
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
         stdout(&o).trim(),
-        "policy OK: version 1, 2 rules, 14 detectors on"
+        "policy OK: version 1, 2 rules, 57 detectors on"
     );
 
     assert_eq!(safepost(&["policy", "check"], "").status.code(), Some(2));

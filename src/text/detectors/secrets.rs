@@ -91,7 +91,7 @@ pub const GENERIC_SECRET: Detector = Detector {
         r"(?i:password|passwd|pwd|passcode|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?|creds|",
         r"(?:private|encryption|signing|master|consumer|session|license|app)[_-]?key)",
         r"[A-Za-z0-9_.-]{0,20}[\x22']?[ \t]{0,3}(?::=|=>|->|=|:)[ \t]{0,3}[\x22'`]?[^\s\x22'`,;]{6,150}",
-        r"|(?i:bearer)[ \t]+[A-Za-z0-9._~+/=-]{20,500}"
+        r"|(?i:bearer)[ \t]+[A-Za-z0-9._~+/=-]{20,500}|(?i:basic)[ \t]+[A-Za-z0-9+/]{8,300}={0,2}"
     ),
     gate: Gate::Assignment,
     validate: generic_secrets,
@@ -276,7 +276,7 @@ fn slack_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
             if s.contains("hooks.slack.com/") {
                 // services/T…/B…/secret, workflows/…, triggers/…: a path, not a placeholder.
                 let path = s.split("hooks.slack.com/").nth(1).unwrap_or("");
-                return path.split('/').filter(|p| !p.is_empty()).count() >= 3
+                return path.split('/').any(|p| p.len() >= 8)
                     && !looks_like_placeholder(s.rsplit('/').next().unwrap_or(""));
             }
             let body = s.get(5..).unwrap_or("");
@@ -342,6 +342,27 @@ fn char_classes(v: &str) -> usize {
     let digit = v.bytes().any(|b| b.is_ascii_digit()) as usize;
     let other = v.bytes().any(|b| !b.is_ascii_alphanumeric()) as usize;
     lower + upper + digit + other
+}
+
+/// HTTP Basic credentials: base64 of `user:password` with a real-looking password (not
+/// `user:pass`, `username:password` or a placeholder).
+fn basic_credentials(b64: &str) -> bool {
+    let Some(bytes) = base64url_decode(b64) else {
+        return false;
+    };
+    let Ok(decoded) = std::str::from_utf8(&bytes) else {
+        return false;
+    };
+    let Some((user, password)) = decoded.split_once(':') else {
+        return false;
+    };
+    let printable = decoded.chars().all(|c| !c.is_control());
+    printable
+        && !user.is_empty()
+        && password.len() >= 4
+        && !looks_like_placeholder(password)
+        && !names_itself(password)
+        && !matches!(password.to_ascii_lowercase().as_str(), "pass" | "password" | "passwd" | "secret")
 }
 
 /// Values printed in providers' documentation as the example of a secret.
@@ -411,6 +432,14 @@ fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
     for m in cands.iter() {
         let s = m.as_str();
+        // `Authorization: Basic …`: base64 of `user:password`.
+        if s.len() > 5 && s[..5].eq_ignore_ascii_case("basic") {
+            let value = s[5..].trim_start();
+            if basic_credentials(value) {
+                out.push(Hit::new(m.end() - value.len(), m.end()));
+            }
+            continue;
+        }
         // `Authorization: Bearer …`: the value is the token after the word.
         if s.len() > 6 && s[..6].eq_ignore_ascii_case("bearer") {
             let value = s[6..].trim_start();
@@ -607,6 +636,8 @@ mod tests {
             ("\"client_secret\" : \"6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde\",", "6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde"),
             ("encryption_key=Vd8kQm2LxP9zRt4WyB7n", "Vd8kQm2LxP9zRt4WyB7n"),
             ("-H 'Authorization: Bearer q8Z2xP0vLm4RtY7wK1sDf3Hk' ", "q8Z2xP0vLm4RtY7wK1sDf3Hk"),
+            // base64 of "deploy:Wq9!zLx2Pv"
+            ("Authorization: Basic ZGVwbG95OldxOSF6THgyUHY=", "ZGVwbG95OldxOSF6THgyUHY="),
         ] {
             assert_eq!(run(&GENERIC_SECRET, post), [value], "{post}");
         }
@@ -615,6 +646,8 @@ mod tests {
             "sha256_hash: 6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde",
             "api_key: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
             "Authorization: Bearer <token>",
+            // base64 of "username:password"
+            "Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ=",
         ] {
             assert!(run(&GENERIC_SECRET, quiet).is_empty(), "{quiet}: {:?}", run(&GENERIC_SECRET, quiet));
         }

@@ -861,6 +861,7 @@ OLD_POS = [
     ("generic_secret", "\"client_secret\" : \"{h64}\",", None),
     ("generic_secret", "curl -H 'Authorization: Bearer {s3}' https://api.acme.io/v1/me", None),
     ("generic_secret", "encryption_key={s4}", None),
+    ("generic_secret", "curl -H \"Authorization: Basic {basic}\" https://ci.acme.io/api/json", None),
 ]
 OLD_TRAPS = [
     ("google_api_key", "the Maps sample key AIzaSy... is in every tutorial"),
@@ -869,6 +870,7 @@ OLD_TRAPS = [
     ("generic_secret", "api_key: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"),
     ("generic_secret", "sha256_hash: 6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde"),
     ("generic_secret", "Authorization: Bearer <token>"),
+    ("generic_secret", "the docs example is Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ= (username:password)"),
     ("jwt", "JWTs start with eyJ because {\" is base64 eyJ"),
     ("aws_access_key", "AWS keys start with AKIA, e.g. AKIAIOSFODNN7EXAMPLE from the docs"),
     ("stripe_key", "Stripe prod keys look like sk_prod_... in some SDKs"),
@@ -895,6 +897,7 @@ def main():
     values = {
         "a": a, "b": b, "c": c, "cfg": rnd(160), "gh": gh,
         "s1": rnd(32), "s2": rnd(20), "h64": hexs(64), "s3": rnd(28), "s4": rnd(20),
+        "basic": base64.b64encode(("jenkins-bot:" + rnd(14, ALNUM + "!#")).encode()).decode(),
     }
     for det, t, want in OLD_POS:
         text = t.format(**values)
@@ -904,7 +907,7 @@ def main():
             elif det == "github_token":
                 want = gh
             else:
-                key = {"{s1}": "s1", "{s2}": "s2", "{h64}": "h64", "{s3}": "s3", "{s4}": "s4"}
+                key = {"{s1}": "s1", "{s2}": "s2", "{h64}": "h64", "{s3}": "s3", "{s4}": "s4", "{basic}": "basic"}
                 want = next(values[k] for p, k in key.items() if p in t)
         lines.append({"text": text, "expect": [[det, want]]})
     for det, t in OLD_TRAPS:
