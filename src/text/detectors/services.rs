@@ -107,7 +107,8 @@ fn value_span(text: &str, c: &Cand, spec: &Spec) -> Option<(usize, usize)> {
     (ok_len && !glued_before && !glued_after).then_some((start, end))
 }
 
-/// The hits among `cands` for one service.
+/// The hits among `cands` for one service. (Never inlined: one copy for every service, not 41.)
+#[inline(never)]
 fn judge(text: &str, cands: &[Cand], spec: &Spec) -> Vec<Hit> {
     let mut out = Vec::new();
     for c in cands {
