@@ -340,12 +340,8 @@ service!(
     // Current keys, and the older UUID-shaped ones next to the word Heroku.
     r"HRKU-AA[A-Za-z0-9_-]{58}|(?i:heroku)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     "This is a Heroku API key.",
-    Spec { led: Some(heroku_char), lead_words: &["key", "token", "auth", "password"], len: (36, 65), ..BASE }
+    Spec { led: Some(token_char), lead_words: &["key", "token", "auth", "password"], len: (36, 65), ..BASE }
 );
-
-fn heroku_char(b: u8) -> bool {
-    token_char(b)
-}
 
 service!(
     CLOUDFLARE_TOKEN,
@@ -418,10 +414,11 @@ service!(
     // Legacy `key-` keys, and the current shape (32-8-8 hex) next to the word Mailgun.
     r"key-[0-9a-f]{32}|(?i:mailgun)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}",
     "This is a Mailgun API key.",
-    Spec { led: Some(uuid_char_k), len: (36, 50), ..BASE }
+    Spec { led: Some(mailgun_char), len: (36, 50), ..BASE }
 );
 
-fn uuid_char_k(b: u8) -> bool {
+/// A Mailgun key's alphabet: hex digits and dashes, and the letters of the legacy `key-` prefix.
+fn mailgun_char(b: u8) -> bool {
     uuid_char(b) || b == b'k' || b == b'y'
 }
 
