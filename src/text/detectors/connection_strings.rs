@@ -16,12 +16,9 @@ pub const CONNECTION_STRING: Detector = Detector {
     id: "connection_string",
     category: Category::Credential,
     redaction: Redaction::Connection,
-    pattern: concat!(
-        r"(?i:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|",
-        r"oracle|cockroachdb|clickhouse|couchbase|neo4j(?:\+s)?|mqtts?|sftp|ftps?|smtps?|ldaps?|",
-        r"jdbc:[a-z0-9]{2,20}(?::[a-z0-9]{2,20})?)://[^\s\x22'`<>]{3,400}",
-        r"|(?i:server|data source|host|address)=[^\n]{1,300}?(?i:password|pwd)=[^;\n\x22'`]{1,128}"
-    ),
+    // Anchored on `://` and on the password key: the scheme, or the start of an ADO.NET or libpq
+    // string, is found by looking back from there (see `url_start`, `pairs_start`).
+    pattern: r"://[^\s\x22'`<>]{3,400}|(?:[Pp]assword|PASSWORD|[Pp]wd|PWD)=[^;\n\x22'`]{1,128}",
     gate: Gate::Anywhere,
     validate: connection_strings,
     message: "This is a connection string with a password: it gives access to a database or service.",
@@ -89,14 +86,72 @@ fn param_password(s: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// Schemes of databases, brokers and other services whose URLs carry a login.
+const SCHEMES: &[&str] = &[
+    "postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss",
+    "amqp", "amqps", "mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse", "couchbase",
+    "neo4j", "neo4j+s", "mqtt", "mqtts", "sftp", "ftp", "ftps", "smtp", "smtps", "ldap", "ldaps",
+];
+
+/// The start of the URL whose `://` is at `at`: its scheme, when it is one of [`SCHEMES`] or
+/// `jdbc:<driver>[:<subprotocol>]`.
+fn url_start(text: &str, at: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let len = b[..at]
+        .iter()
+        .rev()
+        .take(40)
+        .take_while(|x| x.is_ascii_alphanumeric() || matches!(x, b'+' | b':' | b'.' | b'-'))
+        .count();
+    let mut start = at - len;
+    let mut scheme = text.get(start..at)?.to_ascii_lowercase();
+    // `url:postgres://…`: the scheme is after the last colon, unless it is a JDBC URL.
+    if !scheme.starts_with("jdbc:") {
+        if let Some(i) = scheme.rfind(':') {
+            start += i + 1;
+            scheme = scheme[i + 1..].to_string();
+        }
+    }
+    let known = SCHEMES.contains(&scheme.as_str())
+        || scheme
+            .strip_prefix("jdbc:")
+            .is_some_and(|d| !d.is_empty() && d.split(':').all(|p| !p.is_empty() && p.bytes().all(|x| x.is_ascii_alphanumeric())));
+    (known && !char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric())).then_some(start)
+}
+
+/// The start of the ADO.NET (`Server=…;…`) or libpq (`host=… …`) string whose password key is
+/// at `at`: the nearest server key before it on the same line.
+fn pairs_start(text: &str, at: usize) -> Option<usize> {
+    let mut from = at.saturating_sub(300);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1).max(from);
+    let before = text[line_start..at].to_ascii_lowercase();
+    ["server=", "data source=", "host=", "address="]
+        .iter()
+        .filter_map(|k| before.find(k))
+        .min()
+        .map(|i| line_start + i)
+        .filter(|&s| !char_before(text, s).is_some_and(|ch| ch.is_ascii_alphanumeric()))
+}
+
 fn connection_strings(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
     for c in cands {
-        if char_before(text, c.start()).is_some_and(|ch| ch.is_ascii_alphanumeric()) {
+        let start = if c.as_str().starts_with("://") {
+            url_start(text, c.start())
+        } else {
+            pairs_start(text, c.start())
+        };
+        let Some(start) = start else {
+            continue;
+        };
+        if out.last().is_some_and(|h: &Hit| h.end > start) {
             continue;
         }
         // Trailing sentence punctuation is not part of the string.
-        let s = c.as_str().trim_end_matches(['.', ',', ')', ']', '}', '!', '?', ';']);
+        let s = text[start..c.end()].trim_end_matches(['.', ',', ')', ']', '}', '!', '?', ';']);
         let ado = !s.contains("://");
         let (pw, end) = if ado {
             // ADO.NET: key=value pairs separated by `;`; libpq: `host=… password=…` by spaces.
@@ -122,7 +177,7 @@ fn connection_strings(text: &str, cands: &[Cand]) -> Vec<Hit> {
         if password.is_empty() || placeholder_password(password) {
             continue;
         }
-        out.push(Hit::new(c.start(), c.start() + end));
+        out.push(Hit::new(start, start + end));
     }
     out
 }
@@ -140,11 +195,21 @@ mod tests {
             "redis://:Rk9vT2mQ@cache.internal:6379/0",
             "amqp://svc:Tq8zW1pL@mq.internal:5672/vhost",
             "amqp://app:#xiRsBSSMW5g1G@mq.internal:5672/orders",
+            "mysql://root:Zq8x!2Lm@10.0.0.5:3306/app",
             "jdbc:sqlserver://db.internal:1433;databaseName=hr;user=sa;password=Wz4!qP9x",
             "jdbc:mysql://db.internal:3306/app?user=app&password=Lm3x9QzT",
         ] {
             assert_eq!(run(&CONNECTION_STRING, &format!("use {s} please.")), [s], "{s}");
         }
+    }
+
+    #[test]
+    fn the_scheme_is_found_behind_a_label() {
+        assert_eq!(
+            run(&CONNECTION_STRING, "url:postgres://a:Xq9!zL2m@db/x"),
+            ["postgres://a:Xq9!zL2m@db/x"]
+        );
+        assert!(run(&CONNECTION_STRING, "xpostgres://a:Xq9!zL2m@db/x").is_empty());
     }
 
     #[test]

@@ -17,8 +17,12 @@ pub const PROSE_PASSWORD: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::Secret,
     pattern: concat!(
-        r"(?i:password|passwort|passwd|passcode|kennwort|mot de passe|mdp|contraseña|contrasena|",
-        r"clave|senha|wachtwoord|lösenord|salasana|hasło|haslo|pw|pwd|wi-?fi key)",
+        // The cue words in lower, capitalised and upper case, spelled out (not `(?i)`), so the
+        // search skips from one literal to the next instead of running the automaton everywhere.
+        r"(?:[Pp]ass(?:word|wort|wd|code)|PASS(?:WORD|WORT|WD|CODE)|[Kk]ennwort|KENNWORT|",
+        r"[Mm]ot de passe|MOT DE PASSE|[Mm]dp|MDP|[Cc]ontrase(?:ñ|n)a|CONTRASE(?:Ñ|N)A|[Cc]lave|CLAVE|",
+        r"[Ss]enha|SENHA|[Ww]achtwoord|WACHTWOORD|[Ll](?:ö|o)senord|L(?:Ö|O)SENORD|[Ss]alasana|SALASANA|",
+        r"[Hh]as(?:ł|l)o|HAS(?:Ł|L)O|[Pp]wd?|PWD?|[Ww]i-?[Ff]i key)",
         r"[^\n.!?:=@/]{0,32}?",
         r"(?:[ \t]+(?i:is now|ist jetzt|is|was|ist|lautet|est|es|é|är|jest)[ \t]+|[ \t]*[:=][ \t]*)",
         r"[^\s]{3,66}"

@@ -25,6 +25,10 @@ struct Spec {
     led: Option<fn(u8) -> bool>,
     /// The value starts after the first occurrence of this byte (`AccountKey=…`).
     after: Option<u8>,
+    /// A candidate starting with this literal (the pattern's anchor inside the value) starts
+    /// exactly this many characters of the alphabet earlier (a New Relic license key is 36 hex
+    /// digits then `NRAL`): anchoring on the literal keeps the search a skip to it.
+    back: Option<(&'static str, usize, fn(u8) -> bool)>,
     /// For a led pattern: one of these (lowercase) must be in the text before the value.
     lead_words: &'static [&'static str],
     /// Lengths the value may have (bytes).
@@ -45,6 +49,7 @@ const BASE: Spec = Spec {
     led: None,
     lead_words: ASSIGNS,
     after: None,
+    back: None,
     len: (8, 2048),
     context: &[],
     examples: &[],
@@ -58,6 +63,14 @@ fn no_check(_: &str) -> Check {
 
 fn hex(b: u8) -> bool {
     b.is_ascii_hexdigit()
+}
+
+fn alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+fn lower_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
 }
 
 fn token_char(b: u8) -> bool {
@@ -84,6 +97,20 @@ fn near(text: &str, start: usize, end: usize, words: &[&str]) -> bool {
 
 /// The value's span in a candidate, or `None` when it is not one.
 fn value_span(text: &str, c: &Cand, spec: &Spec) -> Option<(usize, usize)> {
+    if let Some((literal, n, alphabet)) = spec.back {
+        if c.as_str().starts_with(literal) {
+            let b = text.as_bytes();
+            let run = b[..c.start()].iter().rev().take_while(|&&x| alphabet(x)).count();
+            if run != n {
+                return None;
+            }
+            let start = c.start() - n;
+            let glued_before = char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric());
+            let glued_after = char_at(text, c.end())
+                .is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+            return (!glued_before && !glued_after).then_some((start, c.end()));
+        }
+    }
     let (start, end) = match spec.led {
         None => match spec.after {
             Some(b) => (c.start() + c.as_str().bytes().position(|x| x == b)? + 1, c.end()),
@@ -566,9 +593,9 @@ service!(
     NEWRELIC_KEY,
     "newrelic_key",
     // User (`NRAK-`), admin (`NRAA-`), insert (`NRII-`) keys and license keys (`…NRAL`).
-    r"NRAK-[A-Z0-9]{27}|NRAA-[a-f0-9]{27}|NRII-[A-Za-z0-9_-]{32}|[a-f0-9]{36}NRAL",
+    r"NRAK-[A-Z0-9]{27}|NRAA-[a-f0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRAL",
     "This is a New Relic API or license key.",
-    Spec { prefix: 5, ..BASE }
+    Spec { prefix: 5, back: Some(("NRAL", 36, lower_hex)), ..BASE }
 );
 
 service!(
@@ -626,9 +653,9 @@ service!(
     DROPBOX_TOKEN,
     "dropbox_token",
     // Short-lived (`sl.`) tokens and long-lived ones with their run of ten `A`s.
-    r"sl\.(?:u\.)?[A-Za-z0-9_=-]{130,1400}|[A-Za-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43}",
+    r"sl\.(?:u\.)?[A-Za-z0-9_=-]{130,1400}|AAAAAAAAAA[A-Za-z0-9_=-]{43}",
     "This is a Dropbox access token.",
-    Spec { prefix: 3, ..BASE }
+    Spec { prefix: 3, back: Some(("AAAAAAAAAA", 11, alnum)), ..BASE }
 );
 
 service!(
@@ -723,6 +750,18 @@ mod tests {
             1
         );
         assert!(run(&SENTRY_DSN, "https://4f9c2e7a1b3d5f608e1c2a4b6d8f0e1a@example.com/12").is_empty());
+    }
+
+    #[test]
+    fn values_found_from_an_inner_anchor() {
+        let lic = "4f9c2e7a1b3d5f608e1c2a4b6d8f0e1a9b8cNRAL";
+        assert_eq!(run(&NEWRELIC_KEY, &format!("license_key: {lic}")), [lic]);
+        assert!(run(&NEWRELIC_KEY, "NRAL is the suffix").is_empty());
+        assert!(run(&NEWRELIC_KEY, &format!("a{lic}")).is_empty(), "37 hex digits");
+        assert!(run(&NEWRELIC_KEY, &format!("x{lic}")).is_empty(), "glued");
+        let dbx = "q8Z2xP0vLm4AAAAAAAAAAk3Vb9ZpQ2mRxL7wYc4NfJ8sD1aE6tU0oHiGvBnXyZ12";
+        assert_eq!(run(&DROPBOX_TOKEN, &format!("token {dbx} ok")), [dbx]);
+        assert!(run(&DROPBOX_TOKEN, "the key is stuck AAAAAAAAAA").is_empty());
     }
 
     #[test]
