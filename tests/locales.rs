@@ -64,6 +64,9 @@ fn shipped() -> Vec<(String, String)> {
         "bitcoin_address",
         "ethereum_address",
         "internal_ip",
+        "google_api_key",
+        "azure_storage_key",
+        "pypi_token",
     ] {
         let d = detectors::all().iter().find(|d| d.id == id).expect("detector");
         all.push((format!("{id}_test"), format!("{} (a well-known test value)", d.message)));

@@ -19,7 +19,26 @@ pub fn preview(style: Redaction, s: &str) -> String {
             let first = s.lines().next().unwrap_or("").trim();
             format!("{first} {}", dots(4))
         }
+        Redaction::Connection => connection(s),
     }
+}
+
+/// A connection string: `postgres://••••@db.internal:5432/…`, `Server=tcp:db,1433;…••••`. The
+/// user and the password are never shown; the scheme and host say which database it was.
+fn connection(s: &str) -> String {
+    if let Some((scheme, rest)) = s.split_once("://") {
+        let authority = rest.split(['/', '?', ';', '#']).next().unwrap_or("");
+        let host = authority.rsplit('@').next().unwrap_or("");
+        let host = if authority.contains('@') { format!("{}@{host}", dots(4)) } else { host.to_string() };
+        return format!("{scheme}://{host}/…");
+    }
+    // ADO.NET or libpq: the first key=value (the server), unless it is the password itself.
+    let first = s.split([';', ' ']).next().unwrap_or("");
+    let lower = first.to_ascii_lowercase();
+    if lower.starts_with("password") || lower.starts_with("pwd") || first.chars().count() > 80 {
+        return dots(8);
+    }
+    format!("{first};…{}", dots(8))
 }
 
 /// A company regular-expression match: its first part, the rest hidden.
@@ -191,6 +210,14 @@ mod tests {
             "AKIA••••••••"
         );
         assert_eq!(partial("E1234567"), "E123••••");
+        assert_eq!(
+            preview(Redaction::Connection, "postgres://admin:S3cr3tP4ss@db.internal:5432/prod"),
+            "postgres://••••@db.internal:5432/…"
+        );
+        assert_eq!(
+            preview(Redaction::Connection, "Server=tcp:db.acme.net,1433;User ID=svc;Password=Vb7#kLq2x9"),
+            "Server=tcp:db.acme.net,1433;…••••••••"
+        );
     }
 
     #[test]

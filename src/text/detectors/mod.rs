@@ -9,6 +9,8 @@
 
 mod birth_date;
 mod checks;
+mod checksums;
+mod connection_strings;
 pub mod confidence;
 mod contact;
 mod financial;
@@ -20,7 +22,9 @@ mod national_world;
 mod network;
 mod numbers;
 mod passport;
+mod prose_passwords;
 mod secrets;
+mod services;
 mod wallets;
 
 use crate::policy::Category;
@@ -37,7 +41,50 @@ pub const DETECTOR_IDS: &[&str] = &[
     "slack_token",
     "google_api_key",
     "stripe_key",
+    "openai_api_key",
+    "anthropic_api_key",
+    "huggingface_token",
+    "gitlab_token",
+    "npm_token",
+    "pypi_token",
+    "dockerhub_token",
+    "postman_key",
+    "azure_storage_key",
+    "azure_sas_token",
+    "azure_client_secret",
+    "google_oauth_secret",
+    "alibaba_access_key",
+    "digitalocean_token",
+    "heroku_key",
+    "cloudflare_token",
+    "vault_token",
+    "doppler_token",
+    "pulumi_token",
+    "databricks_token",
+    "twilio_key",
+    "sendgrid_key",
+    "mailgun_key",
+    "discord_token",
+    "telegram_bot_token",
+    "teams_webhook",
+    "mailchimp_key",
+    "datadog_key",
+    "sentry_dsn",
+    "sentry_token",
+    "grafana_token",
+    "newrelic_key",
+    "okta_token",
+    "shopify_token",
+    "atlassian_token",
+    "linear_key",
+    "notion_token",
+    "figma_token",
+    "dropbox_token",
+    "airtable_token",
+    "age_secret_key",
+    "connection_string",
     "generic_secret",
+    "prose_password",
     "map_link",
     "credit_card",
     "iban",
@@ -96,6 +143,8 @@ pub enum Redaction {
     Secret,
     /// A key block: its first line only.
     KeyBlock,
+    /// A connection string: scheme and host, never the user or the password.
+    Connection,
 }
 
 /// Which parts of a text a detector searches.
@@ -288,7 +337,50 @@ const DETECTORS: &[Detector] = &[
     secrets::SLACK_TOKEN,
     secrets::GOOGLE_API_KEY,
     secrets::STRIPE_KEY,
+    services::OPENAI_API_KEY,
+    services::ANTHROPIC_API_KEY,
+    services::HUGGINGFACE_TOKEN,
+    services::GITLAB_TOKEN,
+    services::NPM_TOKEN,
+    services::PYPI_TOKEN,
+    services::DOCKERHUB_TOKEN,
+    services::POSTMAN_KEY,
+    services::AZURE_STORAGE_KEY,
+    services::AZURE_SAS_TOKEN,
+    services::AZURE_CLIENT_SECRET,
+    services::GOOGLE_OAUTH_SECRET,
+    services::ALIBABA_ACCESS_KEY,
+    services::DIGITALOCEAN_TOKEN,
+    services::HEROKU_KEY,
+    services::CLOUDFLARE_TOKEN,
+    services::VAULT_TOKEN,
+    services::DOPPLER_TOKEN,
+    services::PULUMI_TOKEN,
+    services::DATABRICKS_TOKEN,
+    services::TWILIO_KEY,
+    services::SENDGRID_KEY,
+    services::MAILGUN_KEY,
+    services::DISCORD_TOKEN,
+    services::TELEGRAM_BOT_TOKEN,
+    services::TEAMS_WEBHOOK,
+    services::MAILCHIMP_KEY,
+    services::DATADOG_KEY,
+    services::SENTRY_DSN,
+    services::SENTRY_TOKEN,
+    services::GRAFANA_TOKEN,
+    services::NEWRELIC_KEY,
+    services::OKTA_TOKEN,
+    services::SHOPIFY_TOKEN,
+    services::ATLASSIAN_TOKEN,
+    services::LINEAR_KEY,
+    services::NOTION_TOKEN,
+    services::FIGMA_TOKEN,
+    services::DROPBOX_TOKEN,
+    services::AIRTABLE_TOKEN,
+    services::AGE_SECRET_KEY,
+    connection_strings::CONNECTION_STRING,
     secrets::GENERIC_SECRET,
+    prose_passwords::PROSE_PASSWORD,
     location::MAP_LINK,
     numbers::CREDIT_CARD,
     numbers::IBAN,

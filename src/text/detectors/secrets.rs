@@ -6,7 +6,8 @@
 //! not a leak.
 
 use super::{
-    char_at, char_before, entropy, looks_like_placeholder, Cand, Detector, Gate, Hit, Redaction,
+    char_at, char_before, checksums, entropy, looks_like_placeholder, Cand, Detector, Gate, Hit,
+    Redaction,
 };
 use crate::policy::Category;
 
@@ -46,7 +47,7 @@ pub const GITHUB_TOKEN: Detector = Detector {
     redaction: Redaction::Secret,
     pattern: r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}",
     gate: Gate::Anywhere,
-    validate: bounded_tokens,
+    validate: github_tokens,
     message: "This is a GitHub token.",
 };
 
@@ -54,8 +55,9 @@ pub const SLACK_TOKEN: Detector = Detector {
     id: "slack_token",
     category: Category::Credential,
     redaction: Redaction::Secret,
-    // Bot, user and other `xox?-` tokens, app-level tokens (`xapp-1-…`), and webhook URLs.
-    pattern: r"xox[abposre]-[0-9A-Za-z-]{10,250}|xapp-[0-9]-[0-9A-Za-z-]{10,250}|https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}",
+    // Bot, user and other `xox?-` tokens, configuration tokens (`xoxe.xoxp-1-…`), app-level
+    // tokens (`xapp-1-…`), and webhook URLs (with or without their scheme).
+    pattern: r"xoxe\.xox[bp]-[0-9]-[0-9A-Za-z]{100,250}|xox[abposre]-[0-9A-Za-z-]{10,250}|xapp-[0-9]-[0-9A-Za-z-]{10,250}|(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_+-]{20,}",
     gate: Gate::Anywhere,
     validate: slack_tokens,
     message: "This is a Slack token or webhook URL.",
@@ -67,7 +69,7 @@ pub const GOOGLE_API_KEY: Detector = Detector {
     redaction: Redaction::Secret,
     pattern: r"AIza[0-9A-Za-z_-]{35}",
     gate: Gate::Anywhere,
-    validate: bounded_tokens,
+    validate: google_keys,
     message: "This is a Google API key.",
 };
 
@@ -75,7 +77,7 @@ pub const STRIPE_KEY: Detector = Detector {
     id: "stripe_key",
     category: Category::Credential,
     redaction: Redaction::Secret,
-    pattern: r"(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,99}",
+    pattern: r"(?:sk|rk)_(?:live|test|prod)_[0-9A-Za-z]{10,99}",
     gate: Gate::Anywhere,
     validate: stripe_keys,
     message: "This is a Stripe secret key.",
@@ -86,8 +88,10 @@ pub const GENERIC_SECRET: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::Secret,
     pattern: concat!(
-        r"(?i:password|passwd|pwd|passcode|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?)",
-        r"[A-Za-z0-9_.-]{0,20}[\x22']?[ \t]{0,3}(?::=|=>|->|=|:)[ \t]{0,3}[\x22'`]?[^\s\x22'`,;]{6,150}"
+        r"(?i:password|passwd|pwd|passcode|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|client[_-]?secret|credentials?|creds|",
+        r"(?:private|encryption|signing|master|consumer|session|license|app)[_-]?key)",
+        r"[A-Za-z0-9_.-]{0,20}[\x22']?[ \t]{0,3}(?::=|=>|->|=|:)[ \t]{0,3}[\x22'`]?[^\s\x22'`,;]{6,150}",
+        r"|(?i:bearer)[ \t]+[A-Za-z0-9._~+/=-]{20,500}|(?i:basic)[ \t]+[A-Za-z0-9+/]{8,300}={0,2}"
     ),
     gate: Gate::Assignment,
     validate: generic_secrets,
@@ -138,7 +142,7 @@ fn private_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
     out
 }
 
-fn base64url_decode(s: &str) -> Option<Vec<u8>> {
+pub(super) fn base64url_decode(s: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(s.len() * 3 / 4);
     let mut acc = 0u32;
     let mut bits = 0;
@@ -221,6 +225,47 @@ fn bounded_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
         .collect()
 }
 
+/// GitHub tokens: a valid embedded CRC32 settles it (`ghp_` and the other classic formats);
+/// otherwise the body must look random.
+fn github_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
+    let mut out = bounded_tokens(text, cands);
+    for m in cands {
+        let valid = alnum_bounded(text, m.start(), m.end())
+            && checksums::base62_crc32(m.as_str()) == checksums::Check::Valid;
+        if valid && !out.iter().any(|h| h.start == m.start()) {
+            out.push(Hit::new(m.start(), m.end()));
+        }
+    }
+    out.sort_by_key(|h| h.start);
+    out
+}
+
+/// Google API keys printed in Google's and Firebase's own documentation and samples: reported
+/// as test data. (Any other key is reported as a key: a Firebase web key is public by design,
+/// but the same `AIza…` key can be enabled for paid Google APIs, and nothing in it says which.)
+const GOOGLE_DOCUMENTED_KEYS: &[&str] = &[
+    // Firebase iOS SDK, FIROptions.h (the `APIKey` example until 2022).
+    "AIzaSyDdVgKwhZl0sTTTLZ7iTmt1r3N2cJLnaDk",
+    // Google Maps JavaScript API samples.
+    "AIzaSyB41DRUbKWJHPxaFjMAwdrzWzbVKartNGg",
+];
+
+fn google_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for m in cands {
+        if GOOGLE_DOCUMENTED_KEYS.contains(&m.as_str()) && alnum_bounded(text, m.start(), m.end()) {
+            let mut hit = Hit::new(m.start(), m.end());
+            hit.test_data = true;
+            out.push(hit);
+        }
+    }
+    out.extend(bounded_tokens(text, cands).into_iter().filter(|h| {
+        !GOOGLE_DOCUMENTED_KEYS.contains(&&text[h.start..h.end])
+    }));
+    out.sort_by_key(|h| h.start);
+    out
+}
+
 fn slack_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
     cands
         .iter()
@@ -228,14 +273,30 @@ fn slack_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
         .filter(|m| !char_before(text, m.start()).is_some_and(|c| c.is_ascii_alphanumeric()))
         .filter(|m| {
             let s = m.as_str();
-            if s.starts_with("https://") {
-                return !looks_like_placeholder(s.rsplit('/').next().unwrap_or(""));
+            if s.contains("hooks.slack.com/") {
+                // services/T…/B…/secret, workflows/…, triggers/…: a path, not a placeholder.
+                let path = s.split("hooks.slack.com/").nth(1).unwrap_or("");
+                return path.split('/').any(|p| p.len() >= 8)
+                    && !looks_like_placeholder(s.rsplit('/').next().unwrap_or(""));
             }
-            // Real tokens carry a long numeric team or user id.
-            s.split('-')
+            let body = s.get(5..).unwrap_or("");
+            if looks_like_placeholder(body) {
+                return false;
+            }
+            // Configuration and refresh tokens are long base62 runs.
+            if s.starts_with("xoxe") {
+                return s.len() >= 100 && entropy(body) > 3.5;
+            }
+            // Real tokens carry a long numeric team or user id; legacy workspace tokens
+            // (`xoxa-`, `xoxr-`) are a random run.
+            let numeric_id = s
+                .split('-')
                 .skip(1)
-                .any(|p| p.len() >= 8 && p.bytes().all(|b| b.is_ascii_digit()))
-                && !looks_like_placeholder(&s[5..])
+                .any(|p| p.len() >= 8 && p.bytes().all(|b| b.is_ascii_digit()));
+            let legacy = (s.starts_with("xoxa-") || s.starts_with("xoxr-"))
+                && body.len() >= 10
+                && entropy(body) > 3.0;
+            numeric_id || legacy
         })
         .map(|m| Hit::new(m.start(), m.end()))
         .collect()
@@ -247,10 +308,10 @@ fn stripe_keys(text: &str, cands: &[Cand]) -> Vec<Hit> {
         .copied()
         .filter(|m| alnum_bounded(text, m.start(), m.end()))
         .filter(|m| !looks_like_placeholder(&m.as_str()[8..]))
-        .map(|m| Hit {
-            start: m.start(),
-            end: m.end(),
-            test_data: m.as_str()[3..].starts_with("test_"),
+        .map(|m| {
+            let mut hit = Hit::new(m.start(), m.end());
+            hit.test_data = m.as_str()[3..].starts_with("test_");
+            hit
         })
         .collect()
 }
@@ -283,13 +344,111 @@ fn char_classes(v: &str) -> usize {
     lower + upper + digit + other
 }
 
+/// HTTP Basic credentials: base64 of `user:password` with a real-looking password (not
+/// `user:pass`, `username:password` or a placeholder).
+fn basic_credentials(b64: &str) -> bool {
+    let Some(bytes) = base64url_decode(b64) else {
+        return false;
+    };
+    let Ok(decoded) = std::str::from_utf8(&bytes) else {
+        return false;
+    };
+    let Some((user, password)) = decoded.split_once(':') else {
+        return false;
+    };
+    let printable = decoded.chars().all(|c| !c.is_control());
+    printable
+        && !user.is_empty()
+        && password.len() >= 4
+        && !looks_like_placeholder(password)
+        && !names_itself(password)
+        && !matches!(password.to_ascii_lowercase().as_str(), "pass" | "password" | "passwd" | "secret")
+}
+
+/// Values printed in providers' documentation as the example of a secret.
+const DOCUMENTED_VALUES: &[&str] = &[
+    // Telegram Bot API documentation: the example bot token.
+    "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+];
+
+/// `myPassword`, `yourSecret`, `the_token`: a value that names what should go there.
+fn names_itself(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    let rest = ["my", "your", "the", "some"]
+        .iter()
+        .find_map(|p| l.strip_prefix(p))
+        .map(|r| r.trim_start_matches(['_', '-']));
+    rest.is_some_and(|r| {
+        ["password", "passwd", "pass", "secret", "token", "apikey", "api_key", "key"].contains(&r)
+    })
+}
+
+/// A PascalCase name made of words (`RootManageSharedAccessKey`): a setting's name, not a
+/// random secret.
+fn looks_like_identifier(v: &str) -> bool {
+    if !v.bytes().all(|b| b.is_ascii_alphabetic()) || !v.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return false;
+    }
+    let mut words = 0;
+    let mut len = 0;
+    for c in v.chars() {
+        if c.is_ascii_uppercase() {
+            if words > 0 && len < 3 {
+                return false;
+            }
+            words += 1;
+            len = 1;
+        } else {
+            len += 1;
+        }
+    }
+    words >= 2 && len >= 3
+}
+
+/// Digests of the strings every tutorial hashes ("", "test", "password", …): a hex value equal
+/// to one of them is an example, not a secret.
+const WELL_KNOWN_DIGESTS: &[&str] = &[
+    "d41d8cd98f00b204e9800998ecf8427e", // md5("")
+    "da39a3ee5e6b4b0d3255bfef95601890afd80709", // sha1("")
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", // sha256("")
+    "098f6bcd4621d373cade4e832627b4f6", // md5("test")
+    "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3", // sha1("test")
+    "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", // sha256("test")
+    "5f4dcc3b5aa765d61d8327deb882cf99", // md5("password")
+    "5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8", // sha1("password")
+    "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8", // sha256("password")
+    "5d41402abc4b2a76b9719d911017c592", // md5("hello")
+    "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d", // sha1("hello")
+    "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", // sha256("hello")
+    "5eb63bbbe01eeed093cb22bb8f5acdc3", // md5("hello world")
+    "2aae6c35c94fcfb415dbe95f408b9ce91ee846ed", // sha1("hello world")
+    "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9", // sha256("hello world")
+    "900150983cd24fb0d6963f7d28e17f72", // md5("abc")
+    "a9993e364706816aba3e25717850c26c9cd0d89d", // sha1("abc")
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", // sha256("abc")
+];
+
 fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let mut out = Vec::new();
     for m in cands.iter() {
-        if char_before(text, m.start()).is_some_and(|c| c.is_ascii_alphabetic()) {
+        let s = m.as_str();
+        // `Authorization: Basic …`: base64 of `user:password`.
+        if s.len() > 5 && s[..5].eq_ignore_ascii_case("basic") {
+            let value = s[5..].trim_start();
+            if basic_credentials(value) {
+                out.push(Hit::new(m.end() - value.len(), m.end()));
+            }
             continue;
         }
-        let s = m.as_str();
+        // `Authorization: Bearer …`: the value is the token after the word.
+        if s.len() > 6 && s[..6].eq_ignore_ascii_case("bearer") {
+            let value = s[6..].trim_start();
+            let value_start = m.end() - value.len();
+            if !looks_like_placeholder(value) && char_classes(value) >= 2 && entropy(value) >= 3.5 {
+                out.push(Hit::new(value_start, m.end()));
+            }
+            continue;
+        }
         // The value: after the assignment operator, without quotes and trailing punctuation.
         let Some(op) = s.find([':', '=', '>']) else {
             continue;
@@ -299,12 +458,40 @@ fn generic_secrets(text: &str, cands: &[Cand]) -> Vec<Hit> {
             .find(|c: char| !matches!(c, ':' | '=' | '>' | '-' | ' ' | '\t' | '"' | '\'' | '`'))
             .unwrap_or(after.len());
         let value_start = m.start() + op + skip;
-        let value = text[value_start..m.end()].trim_end_matches(['.', ')', ']', '}']);
+        let raw = &text[value_start..m.end()];
+        // A value cut short in the post (`pypi-AgEI...`, `sk-…`) is not the secret.
+        if raw.ends_with("...") || raw.ends_with('…') {
+            continue;
+        }
+        let value = raw.trim_end_matches(['.', ')', ']', '}']);
         let value_end = value_start + value.len();
         let key = s[..op].to_ascii_lowercase();
         let is_password = key.contains("pass") || key.contains("pwd");
-        if value.len() < 6 || looks_like_placeholder(value) || looks_like_hash(value) {
+        if value.len() < 6
+            || looks_like_placeholder(value)
+            || names_itself(value)
+            || looks_like_identifier(value)
+            || DOCUMENTED_VALUES.contains(&value)
+        {
             continue;
+        }
+        if looks_like_hash(value) {
+            // A hex value assigned to a secret's name is usually the secret (API keys, client
+            // secrets are often hex), unless it is a well-known digest, the key says it is a
+            // hash, or the post names the same value elsewhere (a commit id quoted twice).
+            let lower = value.to_ascii_lowercase();
+            let hex = value.bytes().all(|b| b.is_ascii_hexdigit());
+            let names_a_hash = ["hash", "sha", "md5", "digest", "checksum", "commit", "etag"]
+                .iter()
+                .any(|w| key.contains(w));
+            let keep = hex
+                && matches!(value.len(), 32 | 40 | 64)
+                && !names_a_hash
+                && !WELL_KNOWN_DIGESTS.contains(&lower.as_str())
+                && text.matches(value).count() == 1;
+            if !keep {
+                continue;
+            }
         }
         if value.contains("://")
             || value.starts_with("process.env")
@@ -437,6 +624,60 @@ mod tests {
             run(&JWT, "eyJub3RhIjoiand0In0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc").is_empty(),
             "header names no alg"
         );
+    }
+
+
+    #[test]
+    fn generic_secret_recall() {
+        // camelCase names, hex values assigned to a secret's name, bearer tokens.
+        for (post, value) in [
+            ("const awsSecretKey = \"Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\";", "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"),
+            ("accessToken: 'q8Z2xP0vLm4RtY7wK1sD'", "q8Z2xP0vLm4RtY7wK1sD"),
+            ("\"client_secret\" : \"6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde\",", "6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde"),
+            ("encryption_key=Vd8kQm2LxP9zRt4WyB7n", "Vd8kQm2LxP9zRt4WyB7n"),
+            ("-H 'Authorization: Bearer q8Z2xP0vLm4RtY7wK1sDf3Hk' ", "q8Z2xP0vLm4RtY7wK1sDf3Hk"),
+            // base64 of "deploy:Wq9!zLx2Pv"
+            ("Authorization: Basic ZGVwbG95OldxOSF6THgyUHY=", "ZGVwbG95OldxOSF6THgyUHY="),
+        ] {
+            assert_eq!(run(&GENERIC_SECRET, post), [value], "{post}");
+        }
+        for quiet in [
+            "commit 6da89121079f83b2eb6acccf8219ea982c3d79bc is it, token: 6da89121079f83b2eb6acccf8219ea982c3d79bc",
+            "sha256_hash: 6da89121079f83b2eb6acccf8219ea982c3d79bccc3e9c6a85856480661f8fde",
+            "api_key: 5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+            "Authorization: Bearer <token>",
+            // base64 of "username:password"
+            "Authorization: Basic dXNlcm5hbWU6cGFzc3dvcmQ=",
+        ] {
+            assert!(run(&GENERIC_SECRET, quiet).is_empty(), "{quiet}: {:?}", run(&GENERIC_SECRET, quiet));
+        }
+    }
+
+    #[test]
+    fn fixes_for_google_github_and_slack() {
+        // Firebase's published example key: test data, not a blocking key.
+        let t = "apiKey: @\"AIzaSyDdVgKwhZl0sTTTLZ7iTmt1r3N2cJLnaDk\"";
+        let re = Regex::new(GOOGLE_API_KEY.pattern).unwrap();
+        let hits = google_keys(t, &super::super::candidates(&re, t, &[(0, t.len())]));
+        assert_eq!(hits.len(), 1);
+        assert!(hits[0].test_data);
+        // A GitHub token whose CRC32 is right is reported even if it looks like a pattern.
+        let random = "abcdefabcdefabcdefabcdefabcdef";
+        let mut n = checksums::crc32(random.as_bytes());
+        let digits = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        let mut sum = [b'0'; 6];
+        for slot in sum.iter_mut().rev() {
+            *slot = digits[(n % 62) as usize];
+            n /= 62;
+        }
+        let token = format!("ghp_{random}{}", std::str::from_utf8(&sum).unwrap());
+        assert_eq!(run(&GITHUB_TOKEN, &token), [token.as_str()]);
+        assert!(run(&GITHUB_TOKEN, &format!("ghp_{random}000000")).is_empty());
+        // Slack: webhooks without a scheme, configuration tokens.
+        let hook = "hooks.slack.com/services/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";
+        assert_eq!(run(&SLACK_TOKEN, &format!("post to {hook} please")), [hook]);
+        let cfg = format!("xoxe.xoxp-1-{}", "Mi0yLTM0MTQwNDE0MDE3Ni0zNjU5NDY0Njg5NTk0LTQwOTcwOTk3NDg0ODAtNDEwMjIzMjE2MjUzMy1hZDk0OTAwNzA3MDk5ZTI0YjA5");
+        assert_eq!(run(&SLACK_TOKEN, &cfg), [cfg.as_str()]);
     }
 
     #[test]
