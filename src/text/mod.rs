@@ -285,11 +285,16 @@ impl TextScanner {
             .detector_targets
             .iter()
             .filter_map(|&i| self.set_targets.get(i).copied());
+        // Text that a detector listed earlier has validated as its own (see below).
+        let mut taken: Vec<(usize, usize)> = Vec::new();
         for target in regex_rules.into_iter().chain(detector_runs) {
             match Some(&target) {
                 Some(&SetTarget::Detector(d)) => {
-                    for hit in detectors::run(d, &view.text, &windows) {
+                    let masked = mask(&view.text, &taken);
+                    let searched = masked.as_deref().unwrap_or(&view.text);
+                    for hit in detectors::run(d, searched, &windows) {
                         let (os, oe) = view.original_span(hit.start, hit.end);
+                        taken.push((hit.start, hit.end));
                         let mut claimed = false;
                         for &r in &self.builtin_rules[d] {
                             claimed = true;
@@ -329,7 +334,9 @@ impl TextScanner {
         raws.sort_by_key(|r| (r.start, r.end));
 
         // Overlapping built-in findings: the detector listed first wins (a key block holds
-        // base64 that looks like other things; a map link holds coordinates).
+        // base64 that looks like other things; a map link holds coordinates). Detectors run in
+        // that order and each searches the text with what the earlier ones found blanked out,
+        // so a phone number next to a card is still found, just not with the card's digits.
         detector_raws.sort_by_key(|r| {
             (
                 match r.source {
@@ -521,6 +528,22 @@ impl TextScanner {
             })
             .collect()
     }
+}
+
+/// `text` with the byte spans in `taken` (on character boundaries) replaced by spaces, so
+/// offsets stay the same; `None` when nothing is taken.
+fn mask(text: &str, taken: &[(usize, usize)]) -> Option<String> {
+    if taken.is_empty() {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for &(s, e) in taken {
+        for b in bytes.get_mut(s..e).into_iter().flatten() {
+            *b = b' ';
+        }
+    }
+    // Whole characters were replaced by ASCII, so this stays UTF-8; stay total anyway.
+    String::from_utf8(bytes).ok()
 }
 
 fn same_source(a: Source, b: Source) -> bool {
