@@ -12,6 +12,7 @@ pub mod detectors;
 pub mod matcher;
 pub mod normalize;
 pub mod redact;
+pub mod words;
 
 use crate::policy::{Category, Policy, Rule, RuleKind, Severity};
 use detectors::Redaction;
@@ -106,6 +107,8 @@ pub struct TextScanner {
     /// Indices in `set_targets` of the detectors to run (outside the set: see `scan`).
     detector_targets: Vec<usize>,
     keywords: KeywordSet<KeywordTarget>,
+    /// Keyword rules' terms and exceptions in their inflected and disguised forms.
+    words: words::WordMatcher<KeywordTarget>,
     disclosure: Option<crate::policy::Disclosure>,
     needs_keyword_view: bool,
 }
@@ -206,6 +209,11 @@ impl TextScanner {
             }
         }
         let needs_keyword_view = !kw_terms.is_empty();
+        let word_terms: Vec<(String, KeywordTarget)> = kw_terms
+            .iter()
+            .filter(|(_, t, _)| matches!(t, KeywordTarget::Rule(_) | KeywordTarget::Exception(_)))
+            .map(|(term, t, _)| (term.clone(), *t))
+            .collect();
         TextScanner {
             detector_severity,
             builtin_rules,
@@ -214,6 +222,7 @@ impl TextScanner {
             set_targets,
             detector_targets,
             keywords: KeywordSet::new(kw_terms),
+            words: words::WordMatcher::new(&word_terms),
             disclosure,
             needs_keyword_view,
         }
@@ -234,7 +243,7 @@ impl TextScanner {
             // Spaced-out words ("c o n f i d e n t i a l"): keyword rules only, on a view with the
             // run closed up.
             if let Some(sq) = View::squeezed(&kv) {
-                self.keywords.find(&sq.text, |target, s, e| {
+                let mut on_squeezed = |target, s, e| {
                     if let KeywordTarget::Rule(r) = target {
                         let (ks, ke) = sq.span_in_source(s, e);
                         let (ms, me) = kv.span_in_source(ks, ke);
@@ -246,9 +255,11 @@ impl TextScanner {
                             test_data: false,
                         });
                     }
-                });
+                };
+                self.keywords.find(&sq.text, &mut on_squeezed);
+                self.words.find(&sq.text, &mut on_squeezed);
             }
-            self.keywords.find(&kv.text, |target, s, e| {
+            let mut on_keywords = |target, s, e| {
                 let (ms, me) = kv.span_in_source(s, e);
                 let (os, oe) = view.original_span(ms, me);
                 match target {
@@ -263,7 +274,10 @@ impl TextScanner {
                     KeywordTarget::Tag => has_tag = true,
                     KeywordTarget::Trigger(r) => triggered.push(r),
                 }
-            });
+            };
+            self.keywords.find(&kv.text, &mut on_keywords);
+            // Inflected and disguised words: the same targets, found by word.
+            self.words.find(&kv.text, &mut on_keywords);
         }
 
         let mut detector_raws: Vec<Raw> = Vec::new();
