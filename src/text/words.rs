@@ -110,7 +110,7 @@ impl<T: Copy> WordMatcher<T> {
         }
         let tokens = tokens(text.as_bytes());
         let b = text.as_bytes();
-        for (k, &(s, e)) in tokens.iter().enumerate() {
+        for (k, &(s, _)) in tokens.iter().enumerate() {
             let first = b[s];
             let mut candidates: Vec<usize> = Vec::new();
             for c in std::iter::once(first).chain(stands_for(first).iter().copied()) {
