@@ -10,6 +10,7 @@ mod compat;
 mod compat_table;
 pub mod detectors;
 pub mod matcher;
+pub mod media_words;
 pub mod normalize;
 pub mod redact;
 pub mod words;
