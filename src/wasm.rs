@@ -118,14 +118,6 @@ fn media_error(e: MediaError) -> JsValue {
     err.into()
 }
 
-/// A media report with what the text policy finds in the file's words.
-#[derive(Serialize)]
-struct Inspected<'a> {
-    #[serde(flatten)]
-    report: &'a media::MediaReport,
-    findings: Vec<crate::text::media_words::WordsFinding>,
-}
-
 /// Inspects a photo or video: format, location, identity, residual risks, and `findings`: the
 /// text policy's findings in its title, caption and keywords (each with its `field`).
 /// `policy_json`: the effective policy, or `undefined` for the shipped default; `site`: the host
@@ -144,7 +136,9 @@ pub fn inspect_blob(blob: web_sys::Blob, policy_json: Option<String>, site: Opti
     } else {
         crate::text::media_words::check(&TextScanner::new(&policy, site.as_deref()), &report.words)
     };
-    Ok(to_js(&Inspected { report: &report, findings })?)
+    let out = to_js(&report)?;
+    js_sys::Reflect::set(&out, &JsValue::from_str("findings"), &to_js(&findings)?)?;
+    Ok(out)
 }
 
 /// Plans a lossless strip. Returns `{pieces: [{keep: {start, end}} | {insert: [bytes]}], removed, residual}`;

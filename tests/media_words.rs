@@ -93,7 +93,7 @@ fn the_text_policy_checks_the_words() {
     let r = inspect(&caption_fixture());
     let found: Vec<(String, String, String)> = media_words::check(&TextScanner::new(&policy, None), &r.words)
         .into_iter()
-        .map(|f| (f.field, f.finding.rule, f.finding.preview))
+        .map(|f| (f.field, f.rule, f.preview))
         .collect();
     let has = |field: &str, rule: &str| found.iter().any(|(f, r, _)| f == field && r == rule);
     assert!(has("XMP-photoshop:Headline", "credit_card"), "{found:?}");

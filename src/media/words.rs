@@ -96,7 +96,7 @@ pub fn street_address(text: &str) -> bool {
             (1..=5).contains(&d) && w.len() - d <= 1
         })
     };
-    let capitalised = |i: usize| words.get(i).is_some_and(|w| w.chars().next().is_some_and(char::is_uppercase));
+    let capitalised = |i: usize| words.get(i).is_some_and(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase() || !c.is_ascii() && c.to_lowercase().next() != Some(c)));
     for (i, l) in lower.iter().enumerate() {
         let bare = l.trim_end_matches('.');
         if i > 0 && STREET_AFTER.contains(&bare) && capitalised(i) {

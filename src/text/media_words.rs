@@ -5,17 +5,27 @@
 //! module checks each field's text with the same compiled policy as the composer, and names
 //! the field with every finding so the upload dialog and `safepost inspect` can say where it is.
 
-use super::{Finding, TextScanner};
+use super::TextScanner;
+use crate::policy::{Category, Severity};
 use crate::media::words::Words;
 use serde::Serialize;
 
-/// A finding in one descriptive field of an upload. Its offsets are into the field's text.
+/// A finding in one descriptive field of an upload: the finding's rule, category, severity,
+/// message and redacted preview, and the field it is in. (A flat copy rather than a flattened
+/// `Finding`: serde's `flatten` costs kilobytes of wasm.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct WordsFinding {
     /// The field, as in [`Words::field`] (`IPTC:Caption-Abstract`, `IFD0:XPTitle`).
     pub field: String,
-    #[serde(flatten)]
-    pub finding: Finding,
+    pub rule: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_key: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub message_args: Vec<String>,
+    pub preview: String,
 }
 
 /// Every finding of `scanner`'s policy in the fields, field by field. The same text in several
@@ -32,7 +42,13 @@ pub fn check(scanner: &TextScanner, words: &[Words]) -> Vec<WordsFinding> {
             seen.push(key);
             out.push(WordsFinding {
                 field: w.field.clone(),
-                finding: f,
+                rule: f.rule,
+                category: f.category,
+                severity: f.severity,
+                message: f.message,
+                message_key: f.message_key,
+                message_args: f.message_args,
+                preview: f.preview,
             });
         }
     }

@@ -190,8 +190,7 @@ fn human(path: &str, result: &Result<MediaReport, MediaError>, findings: &[Words
         s.push_str(&format!("  cannot be removed: {v}\n"));
     }
     for f in findings {
-        let x = &f.finding;
-        s.push_str(&format!("  in {}: {} ({}): {}\n", f.field, x.rule, x.severity.as_str(), x.preview));
+        s.push_str(&format!("  in {}: {} ({}): {}\n", f.field, f.rule, f.severity.as_str(), f.preview));
     }
     s.trim_end().to_string()
 }
