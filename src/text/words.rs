@@ -22,8 +22,6 @@
 //! letters that are no inflection. Only terms of four or more letters (ASCII) are matched this
 //! way; shorter ones and other scripts are matched as written by the automaton.
 
-use std::collections::HashMap;
-
 /// Endings the last word of a term may take (the keyword view folds `’` to `'`).
 const SUFFIXES: &[&str] = &[
     "s", "es", "'s", "s'", "'", "ed", "d", "ing", "in", "in'", "y", "ies", "ier", "iest",
@@ -39,10 +37,10 @@ struct Term<T> {
     target: T,
 }
 
-/// Terms compiled for word matching, indexed by the letter their first word starts with.
+/// Terms compiled for word matching, indexed by the (ASCII) byte their first word starts with.
 pub struct WordMatcher<T> {
     terms: Vec<Term<T>>,
-    by_first: HashMap<u8, Vec<usize>>,
+    by_first: Vec<Vec<usize>>,
 }
 
 /// Letters a character of a disguised word may stand for.
@@ -80,7 +78,7 @@ impl<T: Copy> WordMatcher<T> {
     pub fn new(terms: &[(String, T)]) -> WordMatcher<T> {
         let mut out = WordMatcher {
             terms: Vec::new(),
-            by_first: HashMap::new(),
+            by_first: vec![Vec::new(); 128],
         };
         for (term, target) in terms {
             let words: Vec<Vec<u8>> = term.split(' ').map(|w| w.as_bytes().to_vec()).collect();
@@ -94,7 +92,10 @@ impl<T: Copy> WordMatcher<T> {
             if !plain || letters < MIN_WORD_LETTERS {
                 continue;
             }
-            out.by_first.entry(first).or_default().push(out.terms.len());
+            let Some(slot) = out.by_first.get_mut(usize::from(first)) else {
+                continue;
+            };
+            slot.push(out.terms.len());
             out.terms.push(Term {
                 words,
                 target: *target,
@@ -114,7 +115,7 @@ impl<T: Copy> WordMatcher<T> {
             let first = b[s];
             let mut candidates: Vec<usize> = Vec::new();
             for c in std::iter::once(first).chain(stands_for(first).iter().copied()) {
-                if let Some(v) = self.by_first.get(&c) {
+                if let Some(v) = self.by_first.get(usize::from(c)) {
                     candidates.extend(v);
                 }
             }
