@@ -127,3 +127,23 @@ fn a_rejected_number_gives_no_shorter_value() {
         assert_eq!(found(text), Vec::<(String, String)>::new(), "in {text:?}");
     }
 }
+
+/// An address written right after a credential: each is its own finding.
+#[test]
+fn an_email_directly_after_a_token() {
+    expect(
+        "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8,jane@corp.example.com",
+        &[
+            ("github_token", "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"),
+            ("email", "jane@corp.example.com"),
+        ],
+    );
+    expect(
+        "DE89370400440532013000 4539148803436467 jane@corp.example.com",
+        &[
+            ("iban", "DE89370400440532013000"),
+            ("credit_card", "4539148803436467"),
+            ("email", "jane@corp.example.com"),
+        ],
+    );
+}
