@@ -118,13 +118,27 @@ fn media_error(e: MediaError) -> JsValue {
     err.into()
 }
 
-/// Inspects a photo or video: format, location, identity, residual risks. Throws an `Error`
-/// named after the kind of problem when the file cannot be read.
+/// Inspects a photo or video: format, location, identity, residual risks, and `findings`: the
+/// text policy's findings in its title, caption and keywords (each with its `field`).
+/// `policy_json`: the effective policy, or `undefined` for the shipped default; `site`: the host
+/// the upload goes to. Throws an `Error` named after the kind of problem when the file cannot be
+/// read.
 #[wasm_bindgen(js_name = inspectBlob)]
-pub fn inspect_blob(blob: web_sys::Blob) -> Result<JsValue, JsValue> {
+pub fn inspect_blob(blob: web_sys::Blob, policy_json: Option<String>, site: Option<String>) -> Result<JsValue, JsValue> {
     let src = BlobSource::new(blob)?;
     let report = media::inspect(&src).map_err(media_error)?;
-    Ok(to_js(&report)?)
+    let policy = match policy_json {
+        Some(json) => Policy::from_json(&json).0,
+        None => Policy::default_policy(),
+    };
+    let findings = if report.words.is_empty() {
+        Vec::new()
+    } else {
+        crate::text::media_words::check(&TextScanner::new(&policy, site.as_deref()), &report.words)
+    };
+    let out = to_js(&report)?;
+    js_sys::Reflect::set(&out, &JsValue::from_str("findings"), &to_js(&findings)?)?;
+    Ok(out)
 }
 
 /// Plans a lossless strip. Returns `{pieces: [{keep: {start, end}} | {insert: [bytes]}], removed, residual}`;

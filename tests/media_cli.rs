@@ -37,7 +37,7 @@ fn inspect_json_one_object_per_file() {
     for l in &lines {
         let mut keys: Vec<&str> = l.as_object().expect("object").keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["error", "format", "identity", "location", "path", "residual"]);
+        assert_eq!(keys, ["error", "findings", "format", "identity", "location", "path", "residual"]);
     }
     let all = &lines[0];
     assert_eq!(all["format"], "jpeg");

@@ -149,10 +149,10 @@ fn keyword_rules_fold_case_and_unicode_and_respect_word_boundaries() {
     let doc = r#"{"rules": [
         {"id": "codename", "kind": "keywords", "terms": ["Blue Falcon", "Übermut", "東京計画"], "severity": "block",
          "message": "Codenames stay inside.", "link": "https://intranet.example.com/codenames"}]}"#;
-    let text = "Loving BLUE   FALCON! ÜBERMUT or übermut, not blue falcons, and 本社の東京計画です";
+    let text = "Loving BLUE   FALCON! ÜBERMUT or übermut, blue falcons (a plural is the term too), not bluefalcon, and 本社の東京計画です";
     let f = scan_with(doc, None, text);
     let got: Vec<&str> = f.iter().map(|f| &text[f.start..f.end]).collect();
-    assert_eq!(got, ["BLUE   FALCON", "ÜBERMUT", "übermut", "東京計画"]);
+    assert_eq!(got, ["BLUE   FALCON", "ÜBERMUT", "übermut", "blue falcons", "東京計画"]);
     assert!(f
         .iter()
         .all(|x| x.severity == Severity::Block && x.category == Category::Confidential));

@@ -132,7 +132,7 @@ const handlers = {
   },
   // Direct access to the media engine (used by tests and the CLI parity check).
   'inspect-upload'(msg) {
-    return media('inspect', { file: msg.file });
+    return media('inspect', { file: msg.file, ...wordsPolicy() });
   },
   'strip-upload'(msg) {
     return media('strip', { file: msg.file, mode: msg.mode });
@@ -144,7 +144,9 @@ const handlers = {
 const LARGE_FILE = 20 * 1024 * 1024;
 const MEDIA_NAME = /\.(jpe?g|jfif|png|apng|heic|heif|avif|webp|gif|tiff?|dng|jxl|mp4|m4v|mov|qt|3gp|3g2)$/i;
 const isMedia = (f) => /^(image|video)\//.test(f.type) || (!f.type && MEDIA_NAME.test(f.name));
-const revealing = (r) => !!(r && (r.location || r.identity?.serial_numbers?.length || r.identity?.owner_names?.length));
+const revealing = (r) => !!(r && (r.location || r.identity?.serial_numbers?.length || r.identity?.owner_names?.length || r.findings?.length));
+/** What the media worker needs to check a file's words with the effective policy. */
+const wordsPolicy = () => ({ policy: policy ? JSON.stringify(policy) : undefined, site });
 
 /** A file the core could not check or clean: the English detail and the kind of problem. */
 const failure = (file, err) => ({ file, error: (err && err.message) || String(err), kind: err && err.kind });
@@ -163,7 +165,7 @@ async function settleUploads(files) {
     results = await Promise.all(files.map(async (file) => {
       if (!isMedia(file)) return { file };
       try {
-        return { file, report: await media('inspect', { file }) };
+        return { file, report: await media('inspect', { file, ...wordsPolicy() }) };
       } catch (err) {
         return failure(file, err);
       }

@@ -8,7 +8,8 @@ import init, { inspectBlob, stripBlob } from './pkg/safepost.js';
 const ready = init({ module_or_path: new URL('./pkg/safepost_bg.wasm', import.meta.url) });
 
 const handlers = {
-  inspect: (msg) => inspectBlob(msg.file),
+  // The policy (JSON text, or undefined for the default) checks the file's caption and title too.
+  inspect: (msg) => inspectBlob(msg.file, msg.policy, msg.site || undefined),
   strip: (msg) => stripBlob(msg.file, msg.mode),
 };
 

@@ -1,12 +1,13 @@
 // The upload dialogs: what a photo or video reveals, and what to do about it.
 //
-// `uploadDialog`: for files whose metadata shows where they were taken or who took them: a
-// thumbnail, "Taken at 48.8584 N, 2.2945 E, near …", the device and serial number, and the
+// `uploadDialog`: for files whose metadata shows where they were taken or who took them, or whose
+// caption, title or keywords break the text policy: a thumbnail, "Taken at 48.8584 N, 2.2945 E,
+// near …", "Its caption says where it was taken", the device and serial number, and the
 // choices "Remove location and continue" (default), "Keep as is" (unless the policy blocks it),
 // "Cancel". Resolves with {action: 'strip'|'keep'|'cancel', identity: bool}.
 // `uploadProblemDialog`: a file SafePost could not check or clean. The default is Cancel; the
 // original goes to the site only when the user explicitly chooses it. Resolves 'original'|'cancel'.
-import { el, localized } from './panel.js';
+import { el, localized, messageOf } from './panel.js';
 import { openDialog } from './dialog.js';
 
 /** "48.8584 N, 2.2945 E" */
@@ -42,6 +43,7 @@ export function reveals(report, t) {
     else if (loc.place) lines.push(t('uploadPlace', [loc.place]));
     else lines.push(t('uploadLocationUnknown'));
   }
+  lines.push(...wordsLines(report, t));
   const id = report.identity || {};
   // "Canon" + "Canon EOS 6D" reads as "Canon EOS 6D".
   const make = (id.make || '').trim(), model = (id.model || '').trim();
@@ -56,6 +58,32 @@ export function reveals(report, t) {
   // What SafePost cannot remove (a GPS track inside a video's media data, GeoTIFF tags, damaged
   // blocks), said plainly, so "Remove location" never pretends.
   for (const r of report.residual || []) lines.push(t('uploadResidual', [r]));
+  return lines;
+}
+
+/** What kind of words a metadata field holds (`IPTC:Caption-Abstract` → caption), for the user. */
+export function wordsKind(field) {
+  const name = String(field).split(':').pop().toLowerCase();
+  if (/keyword|subject/.test(name)) return 'keywords';
+  if (/comment/.test(name)) return 'comment';
+  if (/title|headline|objectname/.test(name)) return 'title';
+  return 'caption';
+}
+
+/**
+ * The photo's own words: which of its caption, title, keywords or comment say where it was taken
+ * (the core reports those fields as location sources, and "Remove location" blanks them), and
+ * what the text policy finds in them (a card number, a codename), with the redacted preview.
+ */
+function wordsLines(report, t) {
+  const fields = new Set((report.words || []).map((w) => w.field));
+  const said = (report.location?.sources || []).filter((s) => fields.has(s));
+  const kind = (field) => t(`uploadWordsField_${wordsKind(field)}`);
+  const lines = [...new Set(said.map(kind))].map((k) => t('uploadWordsLocation', [k]));
+  for (const f of report.findings || []) {
+    if (f.category === 'location' && said.includes(f.field)) continue; // already said above
+    lines.push(t('uploadWordsFinding', [kind(f.field), messageOf(f, t), f.preview]));
+  }
   return lines;
 }
 

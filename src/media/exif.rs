@@ -261,6 +261,16 @@ pub(crate) fn plan_clean(t: &Tiff, walk: &Walk, mode: StripMode, embedded: bool)
         if ifd.get(TAG_GPS_IFD).is_some() {
             remove.insert(TAG_GPS_IFD);
         }
+        // A title, caption or comment that says where (an address, coordinates).
+        if matches!(ifd.kind, IfdKind::Main(0) | IfdKind::Exif) {
+            for e in &ifd.entries {
+                if fields::WORD_TAGS.iter().any(|(tag, _)| *tag == e.tag)
+                    && text(t, e).is_some_and(|s| super::words::carries_location(&s))
+                {
+                    remove.insert(e.tag);
+                }
+            }
+        }
         if identifying && matches!(ifd.kind, IfdKind::Main(_) | IfdKind::Exif | IfdKind::Sub) {
             for e in &ifd.entries {
                 if IDENTITY_TAGS.iter().any(|(id, _, _)| *id == e.tag) {

@@ -162,6 +162,12 @@ impl MediaReport {
                 }
             }
         }
+        for w in from.words {
+            let field = named(&w.field);
+            if !self.words.iter().any(|x| x.field == field && x.text == w.text) {
+                self.words.push(super::words::Words { field, text: w.text });
+            }
+        }
         for r in from.residual {
             self.add_residual(match prefix {
                 Some(p) => format!("{p}: {r}"),

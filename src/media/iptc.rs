@@ -16,6 +16,10 @@ const PLACE_DATASETS: &[(u8, &str)] = &[
     (27, "ContentLocationName"),
     (26, "ContentLocationCode"),
 ];
+/// Record-2 datasets of descriptive text (Object Name, Keywords, Headline, Caption-Abstract):
+/// checked by the text policy, and location when their text says where.
+const WORD_DATASETS: &[(u8, &str)] = &[(5, "ObjectName"), (25, "Keywords"), (105, "Headline"), (120, "Caption-Abstract")];
+
 /// Record-2 datasets naming the creator or their contact details (identifying mode).
 const IDENTITY_DATASETS: &[u8] = &[80, 85, 118];
 
@@ -76,6 +80,17 @@ pub fn inspect_iim(data: &[u8], report: &mut MediaReport) {
             }
         }
     }
+    for &(number, name) in WORD_DATASETS {
+        // Keywords repeat (one dataset each): they are one field, as ExifTool lists them.
+        let values: Vec<String> = sets
+            .iter()
+            .filter(|d| d.record == 2 && d.number == number)
+            .filter_map(|d| data.get(d.value.clone()).map(decode))
+            .collect();
+        if !values.is_empty() {
+            report.add_words(&format!("IPTC:{name}"), &values.join(", "));
+        }
+    }
     let mut date = None;
     let mut time = None;
     for d in sets.iter().filter(|d| d.record == 2) {
@@ -108,7 +123,9 @@ pub fn clean_iim(data: &[u8], mode: StripMode) -> Option<Vec<u8>> {
         d.record == 1 && d.number == 5
             || d.record == 2
                 && (PLACE_DATASETS.iter().any(|(n, _)| *n == d.number)
-                    || mode == StripMode::Identifying && IDENTITY_DATASETS.contains(&d.number))
+                    || mode == StripMode::Identifying && IDENTITY_DATASETS.contains(&d.number)
+                    || WORD_DATASETS.iter().any(|(n, _)| *n == d.number)
+                        && data.get(d.value.clone()).is_some_and(|v| super::words::carries_location(&decode(v))))
     };
     if !sets.iter().any(remove) {
         return None;

@@ -101,6 +101,8 @@ pub struct MediaReport {
     pub residual: Vec<String>,
     /// How many bytes of the source were read to produce this report.
     pub bytes_read: u64,
+    /// The descriptive text fields (title, caption, keywords, comments), for the text policy.
+    pub words: Vec<words::Words>,
 }
 
 /// What to remove.
@@ -370,6 +372,7 @@ mod jpeg;
 mod png;
 mod tiff;
 mod webp;
+pub mod words;
 pub mod xmp;
 
 pub use found::valid_coordinates;
@@ -377,6 +380,13 @@ pub use found::valid_coordinates;
 impl MediaReport {
     /// An empty report for `format`, filled in by the parsers.
     pub fn new(format: Format) -> MediaReport {
-        MediaReport { format, location: None, identity: Identity::default(), residual: Vec::new(), bytes_read: 0 }
+        MediaReport {
+            format,
+            location: None,
+            identity: Identity::default(),
+            residual: Vec::new(),
+            bytes_read: 0,
+            words: Vec::new(),
+        }
     }
 }

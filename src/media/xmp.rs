@@ -31,6 +31,7 @@ const NS_XMP: &str = "http://ns.adobe.com/xap/1.0/";
 const NS_GCAMERA: &str = "http://ns.google.com/photos/1.0/camera/";
 const NS_CONTAINER: &str = "http://ns.google.com/photos/1.0/container/";
 const NS_CONTAINER_ITEM: &str = "http://ns.google.com/photos/1.0/container/item/";
+const NS_GEOTATE: &str = "http://www.geotate.com/Geotate/1.0/";
 const NS_RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 
 /// Deeper element nesting than this is hostile; the scan stops there.
@@ -107,6 +108,13 @@ pub fn inspect_xmp(packet: &[u8], report: &mut MediaReport) {
                 }
             }
             Role::Place(source) => report.add_place(&source, &p.value),
+            Role::Points => {
+                for (lat, lon) in super::words::geotate_points(&p.value) {
+                    report.add_coordinates("XMP-Geotate:POI", lat, lon, None);
+                }
+                report.add_location_source("XMP-Geotate:POI");
+            }
+            Role::Words(field) => report.add_words(&field, &p.value),
             Role::LocationOther | Role::Private | Role::None => {}
             Role::Serial(tag) => report.add_serial(&tag, &p.value),
             Role::Owner(tag) => report.add_owner(&tag, &p.value),
@@ -257,7 +265,9 @@ pub fn clean_xmp(packet: &[u8], mode: StripMode) -> Option<Vec<u8>> {
         .iter()
         .filter(|p| {
             let role = classify(p);
-            role.is_location() || mode == StripMode::Identifying && role.is_identifying()
+            role.is_location()
+                || mode == StripMode::Identifying && role.is_identifying()
+                || matches!(role, Role::Words(_)) && super::words::carries_location(&p.value)
         })
         .map(|p| (p.start, p.end))
         .collect();
@@ -301,6 +311,10 @@ enum Axis {
 enum Role {
     Coord(&'static str, Axis),
     Place(String),
+    /// Geotate's points of interest near the picture, with their coordinates.
+    Points,
+    /// A title, caption or keywords (location only when its text says where).
+    Words(String),
     LocationOther,
     Serial(String),
     Owner(String),
@@ -313,7 +327,7 @@ enum Role {
 
 impl Role {
     fn is_location(&self) -> bool {
-        matches!(self, Role::Coord(..) | Role::Place(_) | Role::LocationOther)
+        matches!(self, Role::Coord(..) | Role::Place(_) | Role::Points | Role::LocationOther)
     }
     fn is_identifying(&self) -> bool {
         matches!(self, Role::Serial(_) | Role::Owner(_) | Role::Private)
@@ -369,8 +383,11 @@ fn classify(p: &Prop) -> Role {
             _ => Role::LocationOther,
         },
         NS_EXIF if local == "DateTimeOriginal" => Role::Captured,
+        NS_GEOTATE if local == "GeotatePOI" => Role::Points,
+        NS_DC if matches!(local, "description" | "title" | "subject") => Role::Words(format!("XMP-dc:{}", tag_name(local))),
         NS_PHOTOSHOP => match local {
             "City" | "State" | "Country" => Role::Place(format!("XMP-photoshop:{local}")),
+            "Headline" => Role::Words("XMP-photoshop:Headline".into()),
             "DateCreated" => Role::Captured,
             _ => Role::None,
         },

@@ -10,8 +10,10 @@ mod compat;
 mod compat_table;
 pub mod detectors;
 pub mod matcher;
+pub mod media_words;
 pub mod normalize;
 pub mod redact;
+pub mod words;
 
 use crate::policy::{Category, Confidence, Policy, Rule, RuleKind, Severity};
 use detectors::Redaction;
@@ -111,6 +113,8 @@ pub struct TextScanner {
     /// Indices in `set_targets` of the detectors to run (outside the set: see `scan`).
     detector_targets: Vec<usize>,
     keywords: KeywordSet<KeywordTarget>,
+    /// Keyword rules' terms and exceptions in their inflected and disguised forms.
+    words: words::WordMatcher<KeywordTarget>,
     disclosure: Option<crate::policy::Disclosure>,
     needs_keyword_view: bool,
 }
@@ -218,6 +222,11 @@ impl TextScanner {
             }
         }
         let needs_keyword_view = !kw_terms.is_empty();
+        let word_terms: Vec<(String, KeywordTarget)> = kw_terms
+            .iter()
+            .filter(|(_, t, _)| matches!(t, KeywordTarget::Rule(_) | KeywordTarget::Exception(_)))
+            .map(|(term, t, _)| (term.clone(), *t))
+            .collect();
         TextScanner {
             detector_severity,
             detector_confidence,
@@ -227,6 +236,7 @@ impl TextScanner {
             set_targets,
             detector_targets,
             keywords: KeywordSet::new(kw_terms),
+            words: words::WordMatcher::new(&word_terms),
             disclosure,
             needs_keyword_view,
         }
@@ -247,7 +257,7 @@ impl TextScanner {
             // Spaced-out words ("c o n f i d e n t i a l"): keyword rules only, on a view with the
             // run closed up.
             if let Some(sq) = View::squeezed(&kv) {
-                self.keywords.find(&sq.text, |target, s, e| {
+                let mut on_squeezed = |target, s, e| {
                     if let KeywordTarget::Rule(r) = target {
                         let (ks, ke) = sq.span_in_source(s, e);
                         let (ms, me) = kv.span_in_source(ks, ke);
@@ -260,9 +270,11 @@ impl TextScanner {
                             confidence: Confidence::High,
                         });
                     }
-                });
+                };
+                self.keywords.find(&sq.text, &mut on_squeezed);
+                self.words.find(&sq.text, &mut on_squeezed);
             }
-            self.keywords.find(&kv.text, |target, s, e| {
+            let mut on_keywords = |target, s, e| {
                 let (ms, me) = kv.span_in_source(s, e);
                 let (os, oe) = view.original_span(ms, me);
                 match target {
@@ -278,7 +290,10 @@ impl TextScanner {
                     KeywordTarget::Tag => has_tag = true,
                     KeywordTarget::Trigger(r) => triggered.push(r),
                 }
-            });
+            };
+            self.keywords.find(&kv.text, &mut on_keywords);
+            // Inflected and disguised words: the same targets, found by word.
+            self.words.find(&kv.text, &mut on_keywords);
         }
 
         let mut detector_raws: Vec<Raw> = Vec::new();
@@ -300,14 +315,19 @@ impl TextScanner {
             .detector_targets
             .iter()
             .filter_map(|&i| self.set_targets.get(i).copied());
+        // Text that a detector listed earlier has validated as its own (see below).
+        let mut taken: Vec<(usize, usize)> = Vec::new();
         for target in regex_rules.into_iter().chain(detector_runs) {
             match Some(&target) {
                 Some(&SetTarget::Detector(d)) => {
-                    for hit in detectors::run(d, &view.text, &windows) {
+                    let masked = mask(&view.text, &taken);
+                    let searched = masked.as_deref().unwrap_or(&view.text);
+                    for hit in detectors::run(d, searched, &windows) {
                         let Some(confidence) = self.confidence(d, &view.text, &hit) else {
                             continue;
                         };
                         let (os, oe) = view.original_span(hit.start, hit.end);
+                        taken.push((hit.start, hit.end));
                         let mut claimed = false;
                         for &r in &self.builtin_rules[d] {
                             claimed = true;
@@ -350,7 +370,9 @@ impl TextScanner {
         raws.sort_by_key(|r| (r.start, r.end));
 
         // Overlapping built-in findings: the detector listed first wins (a key block holds
-        // base64 that looks like other things; a map link holds coordinates).
+        // base64 that looks like other things; a map link holds coordinates). Detectors run in
+        // that order and each searches the text with what the earlier ones found blanked out,
+        // so a phone number next to a card is still found, just not with the card's digits.
         detector_raws.sort_by_key(|r| {
             (
                 match r.source {
@@ -558,6 +580,22 @@ impl TextScanner {
             })
             .collect()
     }
+}
+
+/// `text` with the byte spans in `taken` (on character boundaries) replaced by spaces, so
+/// offsets stay the same; `None` when nothing is taken.
+fn mask(text: &str, taken: &[(usize, usize)]) -> Option<String> {
+    if taken.is_empty() {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for &(s, e) in taken {
+        for b in bytes.get_mut(s..e).into_iter().flatten() {
+            *b = b' ';
+        }
+    }
+    // Whole characters were replaced by ASCII, so this stays UTF-8; stay total anyway.
+    String::from_utf8(bytes).ok()
 }
 
 fn same_source(a: Source, b: Source) -> bool {

@@ -262,15 +262,15 @@ impl View {
         let text = keywords.text.as_str();
         // Cheap test first (every keystroke pays it): " w.x.y.z " somewhere, in ASCII.
         let b = text.as_bytes();
-        let spaced = b.windows(9).any(|w| {
-            w[2] == w[4]
-                && w[4] == w[6]
-                && b" .-_*/|".contains(&w[2])
-                && [w[1], w[3], w[5], w[7]]
-                    .iter()
-                    .all(u8::is_ascii_alphanumeric)
-                && !w[0].is_ascii_alphanumeric()
-                && !w[8].is_ascii_alphanumeric()
+        // (At the very start or end of the text too: "s.h.i.t happens".)
+        let alnum_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
+        let spaced = (0..b.len().saturating_sub(6)).any(|i| {
+            b[i + 1] == b[i + 3]
+                && b[i + 3] == b[i + 5]
+                && b" .-_*/|".contains(&b[i + 1])
+                && [i, i + 2, i + 4, i + 6].iter().all(|&k| alnum_at(k))
+                && (i == 0 || !alnum_at(i - 1))
+                && !alnum_at(i + 7)
         });
         if !spaced {
             return None;

@@ -2,10 +2,15 @@
 //!
 //! Output is a contract IT and CI script against: `inspect --json` prints one JSON object per
 //! line per file with exactly the keys `path`, `format`, `location`, `identity`, `residual`,
-//! `error`. `strip` never leaves a partial output file: it writes to a temporary file next to
+//! `findings` (the text policy's findings in the file's title, caption and keywords, each with
+//! its `field`), `error`. `--policy FILE` checks those words with a policy document instead of
+//! the shipped default. `strip` never leaves a partial output file: it writes to a temporary file next to
 //! the output and renames it only when everything was written.
 
 use safepost::media::{self, Format, MediaError, MediaReport, StripMode};
+use safepost::policy::Policy;
+use safepost::text::media_words::{self, WordsFinding};
+use safepost::text::TextScanner;
 use serde::Serialize;
 use std::ffi::OsString;
 use std::fs::File;
@@ -13,7 +18,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const INSPECT_USAGE: &str = "usage: safepost inspect [--json] FILE...";
+const INSPECT_USAGE: &str = "usage: safepost inspect [--policy FILE] [--json] FILE...";
 const STRIP_USAGE: &str = "usage: safepost strip --mode location|identifying FILE -o OUT";
 
 /// One line of `inspect --json`.
@@ -24,6 +29,7 @@ struct InspectLine<'a> {
     location: Option<&'a media::Location>,
     identity: &'a media::Identity,
     residual: &'a [String],
+    findings: &'a [WordsFinding],
     error: Option<String>,
 }
 
@@ -40,10 +46,18 @@ pub fn inspect_cmd(args: Vec<OsString>) -> ExitCode {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
     let mut json = false;
+    let mut policy_file: Option<PathBuf> = None;
     let mut files: Vec<PathBuf> = Vec::new();
     loop {
         match parser.next() {
             Ok(Some(Long("json"))) => json = true,
+            Ok(Some(Long("policy"))) => match parser.value() {
+                Ok(v) => policy_file = Some(PathBuf::from(v)),
+                Err(e) => {
+                    eprintln!("safepost inspect: {e}\n{INSPECT_USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             Ok(Some(Long("help") | Short('h'))) => {
                 println!("{INSPECT_USAGE}");
                 return ExitCode::SUCCESS;
@@ -64,6 +78,23 @@ pub fn inspect_cmd(args: Vec<OsString>) -> ExitCode {
         eprintln!("safepost inspect: no file given\n{INSPECT_USAGE}");
         return ExitCode::from(2);
     }
+    let policy = match &policy_file {
+        None => Policy::default_policy(),
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(doc) => {
+                let (p, errors) = Policy::from_json(&doc);
+                for e in &errors {
+                    eprintln!("policy error: {e}");
+                }
+                p
+            }
+            Err(e) => {
+                eprintln!("safepost inspect: cannot read policy {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let scanner = TextScanner::new(&policy, None);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = false;
@@ -72,6 +103,10 @@ pub fn inspect_cmd(args: Vec<OsString>) -> ExitCode {
         let shown = path.to_string_lossy();
         let (format, result) = inspect_file(path);
         failed |= result.is_err();
+        let findings = match &result {
+            Ok(r) => media_words::check(&scanner, &r.words),
+            Err(_) => Vec::new(),
+        };
         let written = if json {
             let line = match &result {
                 Ok(r) => InspectLine {
@@ -80,6 +115,7 @@ pub fn inspect_cmd(args: Vec<OsString>) -> ExitCode {
                     location: r.location.as_ref(),
                     identity: &r.identity,
                     residual: &r.residual,
+                    findings: &findings,
                     error: None,
                 },
                 Err(e) => InspectLine {
@@ -88,6 +124,7 @@ pub fn inspect_cmd(args: Vec<OsString>) -> ExitCode {
                     location: None,
                     identity: &no_identity,
                     residual: &[],
+                    findings: &[],
                     error: Some(e.to_string()),
                 },
             };
@@ -96,7 +133,7 @@ pub fn inspect_cmd(args: Vec<OsString>) -> ExitCode {
                 Err(e) => writeln!(out, "{{\"path\":{:?},\"error\":{:?}}}", shown, e.to_string()),
             }
         } else {
-            writeln!(out, "{}", human(&shown, &result))
+            writeln!(out, "{}", human(&shown, &result, &findings))
         };
         if written.is_err() {
             // stdout closed (e.g. piped into `head`): stop quietly.
@@ -110,7 +147,7 @@ pub fn inspect_cmd(args: Vec<OsString>) -> ExitCode {
     }
 }
 
-fn human(path: &str, result: &Result<MediaReport, MediaError>) -> String {
+fn human(path: &str, result: &Result<MediaReport, MediaError>, findings: &[WordsFinding]) -> String {
     let r = match result {
         Err(e) => return format!("{path}: error: {e}"),
         Ok(r) => r,
@@ -151,6 +188,9 @@ fn human(path: &str, result: &Result<MediaReport, MediaError>) -> String {
     }
     for v in &r.residual {
         s.push_str(&format!("  cannot be removed: {v}\n"));
+    }
+    for f in findings {
+        s.push_str(&format!("  in {}: {} ({}): {}\n", f.field, f.rule, f.severity.as_str(), f.preview));
     }
     s.trim_end().to_string()
 }

@@ -38,6 +38,18 @@ pub(super) const GPS_TAGS: &[u16] = &[
 /// ModelPixelScale, ModelTiepoint, ModelTransformation, GeoKeyDirectory.
 pub(super) const GEOTIFF_TAGS: &[u16] = &[33550, 33922, 34264, 34735];
 
+/// Descriptive text tags of IFD0 and the EXIF IFD: (tag, ExifTool name). Their words are
+/// checked by the text policy, and one that says where is location ([`crate::media::words`]).
+pub(crate) const WORD_TAGS: &[(u16, &str)] = &[
+    (0x010E, "ImageDescription"),
+    (0x9C9B, "XPTitle"),
+    (0x9C9C, "XPComment"),
+    (0x9C9E, "XPKeywords"),
+    (0x9C9F, "XPSubject"),
+    (0x9286, "UserComment"),
+];
+const USER_COMMENT: u16 = 0x9286;
+
 /// Longest text value read (a few KB is already generous for a name or serial number).
 pub(super) const MAX_TEXT: usize = 64 * 1024;
 
@@ -110,6 +122,22 @@ pub(super) fn decode_text(tag: u16, typ: u16, v: &[u8]) -> Option<String> {
     if !matches!(typ, 1 | 2 | 7) || v.len() > MAX_TEXT {
         return None;
     }
+    // UserComment starts with an 8-byte character code ("ASCII\0\0\0", "UNICODE\0", or zeros).
+    let v = match v {
+        _ if tag == USER_COMMENT && typ == 7 && v.len() >= 8 => {
+            if v.starts_with(b"UNICODE\0") {
+                let units: Vec<u16> = v[8..]
+                    .chunks_exact(2)
+                    .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                    .take_while(|u| *u != 0)
+                    .collect();
+                let s = crate::media::found::clean_text(&String::from_utf16_lossy(&units));
+                return (!s.is_empty()).then_some(s);
+            }
+            &v[8..]
+        }
+        _ => v,
+    };
     let s = if (0x9C9B..=0x9C9F).contains(&tag) && typ == 1 {
         let units: Vec<u16> =
             v.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).take_while(|u| *u != 0).collect();
@@ -142,7 +170,14 @@ pub(super) fn report_block(dirs: &[&dyn Fields], embedded: bool, report: &mut Me
     for dir in dirs {
         match dir.kind() {
             IfdKind::Gps => report_gps(*dir, report),
-            IfdKind::Main(0) | IfdKind::Exif => report_identity(*dir, report),
+            IfdKind::Main(0) | IfdKind::Exif => {
+                report_identity(*dir, report);
+                for &(tag, name) in WORD_TAGS {
+                    if let Some(text) = dir.text(tag) {
+                        report.add_words(&format!("{}:{name}", group(dir.kind())), &text);
+                    }
+                }
+            }
             IfdKind::Main(_) | IfdKind::Sub if !embedded => report_identity(*dir, report),
             _ => {}
         }

@@ -84,7 +84,6 @@ pub const DETECTOR_IDS: &[&str] = &[
     "age_secret_key",
     "connection_string",
     "generic_secret",
-    "prose_password",
     "map_link",
     "credit_card",
     "iban",
@@ -124,6 +123,7 @@ pub const DETECTOR_IDS: &[&str] = &[
     "email",
     "gps_coordinates",
     "phone",
+    "prose_password",
 ];
 
 /// How a finding's preview hides what it found.
@@ -380,7 +380,6 @@ const DETECTORS: &[Detector] = &[
     services::AGE_SECRET_KEY,
     connection_strings::CONNECTION_STRING,
     secrets::GENERIC_SECRET,
-    prose_passwords::PROSE_PASSWORD,
     location::MAP_LINK,
     numbers::CREDIT_CARD,
     numbers::IBAN,
@@ -420,6 +419,7 @@ const DETECTORS: &[Detector] = &[
     contact::EMAIL,
     location::GPS_COORDINATES,
     contact::PHONE,
+    prose_passwords::PROSE_PASSWORD,
 ];
 
 /// All detectors, in [`DETECTOR_IDS`] order.
@@ -458,6 +458,12 @@ pub fn run(index: usize, text: &str, windows: &Windows) -> Vec<Hit> {
     let (Some(d), Some(Some(re))) = (DETECTORS.get(index), compiled().get(index)) else {
         return Vec::new();
     };
+    // The national numbers share one candidate pattern (`checks::NUMBER`): its candidates are
+    // searched once per scan and validated by each of them (each looks for its own grouping
+    // inside a token). Every other detector reads its candidates side by side (`hits`).
+    if d.pattern != checks::NUMBER {
+        return hits(d, re, text, &windows.get(d.gate, text.len()));
+    }
     let mut shared = windows.shared.borrow_mut();
     let cands: Vec<Cand> = match shared
         .iter()
@@ -488,6 +494,144 @@ pub fn run(index: usize, text: &str, windows: &Windows) -> Vec<Hit> {
         return Vec::new();
     }
     (d.validate)(text, &cands)
+}
+
+/// Every validated match of `d` inside the ranges, side by side.
+///
+/// A candidate pattern is greedy: `4012888888881881 4012-8888-8888-1881` is one 19-digit
+/// candidate followed by a 13-digit one, and neither is a card. So for detectors of grouped
+/// numbers (the digit gate) a rejected candidate is read as values written side by side: from
+/// its start, each value is the longest form ending at a separator that validates, and the next
+/// one starts after the separators that follow. The reading counts only when it covers the
+/// whole candidate, so a number that is no value (a card with a typo) does not turn into a
+/// shorter one (a "phone number" of its first twelve digits). Credentials and addresses are
+/// single tokens: a rejected one is simply not a finding.
+fn hits(d: &Detector, re: &Regex, text: &str, ranges: &[(usize, usize)]) -> Vec<Hit> {
+    let mut out: Vec<Hit> = Vec::new();
+    for &(ws, we) in ranges {
+        let Some(slice) = text.get(ws..we) else {
+            continue;
+        };
+        let mut pos = out.last().map_or(0, |h| h.end.saturating_sub(ws));
+        while pos < slice.len() {
+            let Some(m) = re.find_at(slice, pos) else {
+                break;
+            };
+            if m.end() <= m.start() {
+                break;
+            }
+            let got = (d.validate)(text, &[cand(text, ws + m.start(), ws + m.end())]);
+            if let Some(end) = got.iter().map(|h| h.end).max() {
+                out.extend(got);
+                pos = end.saturating_sub(ws).max(m.start() + 1);
+                continue;
+            }
+            if d.gate == Gate::Digits {
+                if let Some(values) = side_by_side(d, re, text, ws, slice, m.start(), m.end())
+                    .or_else(|| regrouped(d, re, text, ws, slice, m.start(), m.end()))
+                {
+                    pos = values.iter().map(|h| h.end).max().unwrap_or(m.end()) - ws;
+                    out.extend(values);
+                    continue;
+                }
+            }
+            pos = m.end();
+        }
+    }
+    out
+}
+
+fn cand(text: &str, start: usize, end: usize) -> Cand<'_> {
+    Cand {
+        start,
+        end,
+        text: text.get(start..end).unwrap_or(""),
+    }
+}
+
+/// How many values one rejected candidate may be read as, and how many shorter forms of each
+/// are tried (a candidate is a few dozen bytes: this bounds a pathological post, never a real
+/// one).
+const MAX_VALUES: usize = 8;
+const MAX_SHORTER: usize = 24;
+
+/// The values side by side that exactly cover the rejected candidate `start..end` (offsets in
+/// `slice`, which starts at `ws` in `text`), or `None`.
+fn side_by_side(
+    d: &Detector,
+    re: &Regex,
+    text: &str,
+    ws: usize,
+    slice: &str,
+    start: usize,
+    end: usize,
+) -> Option<Vec<Hit>> {
+    let bytes = slice.as_bytes();
+    let is_sep = |i: usize| bytes.get(i).is_some_and(|b| b.is_ascii() && !b.is_ascii_alphanumeric());
+    let mut values: Vec<Hit> = Vec::new();
+    let mut at = start;
+    while at < end && values.len() < MAX_VALUES {
+        let m = re.find_at(slice, at).filter(|m| m.start() == at && m.end() > at)?;
+        // The candidate here, then its forms ending at a separator, longest first.
+        let ends = std::iter::once(m.end()).chain(
+            (at + 1..m.end())
+                .rev()
+                .filter(|&i| is_sep(i) && !is_sep(i - 1))
+                .take(MAX_SHORTER),
+        );
+        let mut next = None;
+        for e in ends {
+            let sub = slice.get(at..e)?;
+            if !re.find(sub).is_some_and(|x| x.start() == 0 && x.end() == sub.len()) {
+                continue;
+            }
+            let got = (d.validate)(text, &[cand(text, ws + at, ws + e)]);
+            if let Some(hit_end) = got.iter().map(|h| h.end).max() {
+                values.extend(got);
+                next = Some(hit_end - ws);
+                break;
+            }
+        }
+        at = next?;
+        while at < end && is_sep(at) {
+            at += 1;
+        }
+    }
+    (at >= end && !values.is_empty()).then_some(values)
+}
+
+/// A value that starts inside the rejected candidate `start..end` where its grouping changes:
+/// in `+1-415-555-0132 4539 1488 0343 6467` the card starts where the dashes end. The
+/// separators skipped before it must include one it does not use itself, so the last digits of
+/// a rejected number (`4539 1488 0343 6468`) are not a value of their own.
+fn regrouped(
+    d: &Detector,
+    re: &Regex,
+    text: &str,
+    ws: usize,
+    slice: &str,
+    start: usize,
+    end: usize,
+) -> Option<Vec<Hit>> {
+    let bytes = slice.as_bytes();
+    let is_sep = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
+    for i in start + 1..end {
+        if !(is_sep(bytes[i - 1]) && !is_sep(bytes[i])) {
+            continue;
+        }
+        let Some(m) = re.find_at(slice, i).filter(|m| m.start() == i) else {
+            continue;
+        };
+        let inside: Vec<u8> = bytes[m.start()..m.end()].iter().copied().filter(|&b| is_sep(b)).collect();
+        if !bytes[start..i].iter().any(|&b| is_sep(b) && !inside.contains(&b)) {
+            continue;
+        }
+        let got = (d.validate)(text, &[cand(text, ws + m.start(), ws + m.end())]);
+        if !got.is_empty() {
+            return Some(got);
+        }
+    }
+    None
 }
 
 /// Every match of `re` inside the ranges, as candidates in whole-text offsets.
@@ -600,8 +744,7 @@ fn looks_like_placeholder(value: &str) -> bool {
 #[cfg(test)]
 pub(crate) fn run_detector(d: &Detector, text: &str) -> Vec<String> {
     let re = Regex::new(d.pattern).unwrap();
-    let cands = candidates(&re, text, &[(0, text.len())]);
-    (d.validate)(text, &cands)
+    hits(d, &re, text, &[(0, text.len())])
         .into_iter()
         .map(|h| text[h.start..h.end].to_string())
         .collect()
