@@ -254,7 +254,7 @@ function send(msg) {
 async function onRequest(ev) {
   const msg = ev.data;
   if (!msg || typeof msg !== 'object') return;
-  if (msg.id === undefined) return panel.onHostMessage(msg);
+  if (msg.id === undefined) return surface.onHostMessage(msg) || panel.onHostMessage(msg);
   const handler = Object.hasOwn(handlers, msg.type) && handlers[msg.type];
   try {
     if (!handler) throw new Error(`unknown request ${msg.type}`);
