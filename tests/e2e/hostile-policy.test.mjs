@@ -8,21 +8,26 @@
 // Needs root (writes the policy file, always removes it). Fails otherwise, unless SAFEPOST_SKIP_ROOT_TESTS=1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startServer } from '../support/server.mjs';
-import { launchChromium, CHROME_EXTENSION_ID, DIST_CHROME } from '../support/browsers.mjs';
+import { pathToFileURL } from 'node:url';
+import { launchChromium, CHROME_EXTENSION_ID, DIST_CHROME, ROOT, GECKO_ID, FIREFOX_UUID, openFirefoxExtensionPage } from '../support/browsers.mjs';
 import { safepostFrame, waitInFrame } from '../support/extension-ui.mjs';
-import { CHROMIUM_POLICY_FILE, chromiumPolicy, findingsInPanel, optionsState, policyFile, needsRoot } from '../support/managed-policy.mjs';
+import {
+  CHROMIUM_POLICY_FILE, FIREFOX_POLICY_FILE, chromiumPolicy, firefoxPolicy, findingsInPanel, optionsState, policyFile, needsRoot,
+} from '../support/managed-policy.mjs';
 
 const EXT = `chrome-extension://${CHROME_EXTENSION_ID}`;
 const BUILT = process.env.SAFEPOST_CHROME_DIR || DIST_CHROME;
 const DIST = join(mkdtempSync(join(tmpdir(), 'safepost-chrome-')), 'chrome');
+const XPI = join(dirname(DIST), 'safepost-firefox.xpi');
 
 let server;
 before(async () => {
   cpSync(BUILT, DIST, { recursive: true });
+  copyFileSync(process.env.SAFEPOST_XPI || join(ROOT, 'dist/safepost-firefox.xpi'), XPI);
   server = await startServer();
 });
 after(async () => {
@@ -107,6 +112,58 @@ describe('Chromium: a broken managed policy', { skip: needsRoot('/etc/chromium/p
     } finally {
       await b?.close();
       file.restore();
+    }
+  });
+});
+
+describe('Firefox ESR: a broken managed policy', { skip: needsRoot('/etc/firefox/policies') }, () => {
+  test('one rule with a wrong severity: the other rules apply; the options page and the badge say so', async () => {
+    const file = policyFile(FIREFOX_POLICY_FILE);
+    const profile = mkdtempSync(join(tmpdir(), 'safepost-firefox-hostile-'));
+    let browser;
+    try {
+      file.write(firefoxPolicy({ version: 1, rules: [other, codename, { id: 'typo', kind: 'keywords', terms: ['x'], severity: 'critical' }],
+        rules_count: 3 }, {
+        ExtensionSettings: { [GECKO_ID]: { installation_mode: 'force_installed', install_url: pathToFileURL(XPI).href } },
+      }));
+      const puppeteer = (await import('puppeteer-core')).default;
+      browser = await puppeteer.launch({
+        browser: 'firefox', protocol: 'webDriverBiDi', executablePath: process.env.FIREFOX || '/usr/bin/firefox-esr', headless: true,
+        userDataDir: profile, args: ['--remote-allow-system-access'],
+        extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }), 'xpinstall.signatures.required': false },
+      });
+      const ff = { browser, extensionOrigin: `moz-extension://${FIREFOX_UUID}` };
+      let options = null;
+      const deadline = Date.now() + 30000;
+      while (!options && Date.now() < deadline) {
+        try {
+          const page = await openFirefoxExtensionPage(ff, 'extension/options/options.html');
+          await waitInFrame(page.mainFrame(), () => document.body.dataset.ready === 'true', undefined, { timeout: 10000 });
+          options = page;
+        } catch { await new Promise((r) => setTimeout(r, 500)); } // still installing from policy
+      }
+      assert.ok(options, 'the options page opened');
+      const state = await waitInFrame(options.mainFrame(), () => {
+        const s = window.document.body.dataset.ready === 'true' && [...document.querySelectorAll('#policy-errors tbody tr')]
+          .map((tr) => tr.dataset.path);
+        return s && s.includes('rules[2].severity') ? s : null;
+      }, undefined, { timeout: 15000 });
+      assert.ok(state.includes('rules[2].severity'));
+      const badge = await options.evaluate(async () => ({ text: await browser.action.getBadgeText({}), title: await browser.action.getTitle({}) }));
+      assert.equal(badge.text, '!', 'the badge says the policy has an error');
+      assert.match(badge.title, /rules\[2\]\.severity/);
+
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/fixtures/textarea.html`);
+      await page.waitForSelector('body[data-ready]');
+      await page.click('#post-text');
+      await page.keyboard.type('Falcon ships next week');
+      const found = await findingsInPanel(await safepostFrame(page), { rule: 'project_codenames' });
+      assert.equal(found.severity, 'block', 'the good rules stay enforced');
+    } finally {
+      await browser?.close().catch(() => {});
+      file.restore();
+      rmSync(profile, { recursive: true, force: true });
     }
   });
 });
