@@ -38,8 +38,12 @@ function typeOf(node) {
   return node.type;
 }
 
+/** The description without its trailing "Values: `a`, `b`." (shown in the values column instead). */
+const VALUES = / Values: ((?:`[^`]+`(?:, )?)+)\.$/;
 function valuesOf(node) {
   if (node.enum) return node.enum.map(code).join(', ');
+  const listed = VALUES.exec(node.description || '');
+  if (listed) return listed[1];
   if (node.type === 'integer' && node.minimum !== undefined && node.minimum === node.maximum) return code(node.minimum);
   if (node.type === 'array' && node.items?.enum) return node.items.enum.map(code).join(', ');
   if (node.pattern) return `matches ${code(node.pattern)}`;
@@ -65,7 +69,7 @@ function rows(schema, defaults) {
   const walk = (node, path, label, defaultPath) => {
     node = resolveRef(node);
     if (!node) return;
-    const describe = [node.title, node.description].filter(Boolean).join(': ');
+    const describe = [node.title, (node.description || '').replace(VALUES, '')].filter(Boolean).join(': ');
     if (node.type === 'object' && isObject(node.properties)) {
       if (path) out.push([label, 'object', '', '', describe]);
       // Properties that share one schema (the detectors) become one row group: `detectors.<id>`.

@@ -147,10 +147,9 @@ fn schema_and_parser_know_the_same_settings() {
     for (id, d) in detectors {
         assert_eq!(keys(props(d, id)), set(DETECTOR_KEYS), "detectors.{id}");
     }
+    let builtins = choices(&rule["properties"]["builtin"]).expect("builtin values");
     assert_eq!(
-        rule["properties"]["builtin"]["enum"]
-            .as_array()
-            .unwrap()
+        builtins
             .iter()
             .map(|v| v.as_str().unwrap())
             .collect::<BTreeSet<_>>(),
@@ -224,9 +223,25 @@ fn leaves(s: &Value, path: String, out: &mut Vec<(String, Value)>) {
     }
 }
 
-fn sample(path: &str, s: &Value) -> Vec<Value> {
+/// The values a string setting offers: its `enum`, or (where Chromium must not drop a whole
+/// setting for one wrong value, so the core checks it) the "Values: `a`, `b`." of its description.
+fn choices(s: &Value) -> Option<Vec<Value>> {
     if let Some(e) = s["enum"].as_array() {
-        return e.clone();
+        return Some(e.clone());
+    }
+    let d = s["description"].as_str()?;
+    let list = d.split(" Values: ").nth(1)?;
+    Some(
+        list.trim_end_matches('.')
+            .split(", ")
+            .map(|v| json!(v.trim_matches('`')))
+            .collect(),
+    )
+}
+
+fn sample(path: &str, s: &Value) -> Vec<Value> {
+    if let Some(e) = choices(s) {
+        return e;
     }
     let v = match (s["type"].as_str(), path) {
         (Some("boolean"), _) => json!(false),
@@ -292,7 +307,7 @@ fn conforms(v: &Value, s: &Value, path: &str, errors: &mut Vec<String>) {
             }
         }
         (Some("string"), Value::String(x)) => {
-            if let Some(e) = s["enum"].as_array() {
+            if let Some(e) = choices(s) {
                 if !e.iter().any(|y| y == x) {
                     errors.push(format!("{path}: {x} not in enum"));
                 }
@@ -365,4 +380,40 @@ fn the_docs_example_policy_is_valid_and_conforms() {
         &mut problems,
     );
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn rule_values_chromium_would_drop_the_whole_rules_setting_for_are_plain_strings() {
+    // Chromium validates a managed value against the schema and drops the whole top-level
+    // setting on the first mismatch: an enum would let one mistyped severity remove every rule.
+    let s = schema();
+    let rule = &s["properties"]["rules"]["items"]["properties"];
+    for field in ["kind", "builtin", "severity", "category"] {
+        assert!(rule[field]["enum"].is_null(), "rules[].{field} must not be an enum");
+        assert!(choices(&rule[field]).is_some(), "rules[].{field} lists its values");
+    }
+    // The core checks them instead, per rule, with the place; the other rules stay.
+    let doc = json!({"rules": [
+        {"id": "a", "kind": "keywords", "terms": ["phoenix"], "severity": "block"},
+        {"id": "b", "kind": "keywords", "terms": ["x"], "severity": "critical"},
+    ]});
+    let (_, errors) = Policy::from_json(&doc.to_string());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].path, "rules[1].severity");
+}
+
+#[test]
+fn a_rules_count_that_does_not_match_the_rules_that_arrived_is_an_error() {
+    let two = json!([{"id": "a", "kind": "keywords", "terms": ["x"]}, {"id": "b", "kind": "keywords", "terms": ["y"]}]);
+    let (_, errors) = Policy::from_json(&json!({"rules_count": 2, "rules": two}).to_string());
+    assert!(errors.is_empty(), "{errors:?}");
+    // Chromium dropped `rules`: present policy, no rules, and the count says there were two.
+    let (_, errors) = Policy::from_json(&json!({"rules_count": 2, "fail_mode": "closed"}).to_string());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].path, "rules_count");
+    assert!(errors[0].message.contains("none arrived"), "{}", errors[0].message);
+    let (_, errors) = Policy::from_json(&json!({"rules_count": 3, "rules": two}).to_string());
+    assert_eq!(errors[0].path, "rules_count");
+    let (_, errors) = Policy::from_json(&json!({"rules_count": "2"}).to_string());
+    assert_eq!(errors[0].path, "rules_count");
 }

@@ -8,6 +8,7 @@ import { policyHandlers } from './policy.js';
 import { ticketHandlers } from './tickets.js';
 import { siteHandlers } from './sites.js';
 import { overrideHandlers } from './overrides.js';
+import { showPolicyBadge } from './policy-badge.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const STATUS_KEY = 'coreStatus';
@@ -29,8 +30,7 @@ async function recordStatus(status) {
   const entry = { ...status, at: Date.now() };
   await api.storage.session.set({ [STATUS_KEY]: entry });
   if (status.ok) {
-    await api.action.setBadgeText({ text: '' });
-    await api.action.setTitle({ title: api.i18n.getMessage('extName') });
+    await showPolicyBadge(); // clear, or the policy's errors
   } else {
     await api.action.setBadgeBackgroundColor({ color: '#d1242f' });
     await api.action.setBadgeText({ text: '!' });

@@ -6,11 +6,18 @@
 // the text to the core, debounced, off the keystroke's own path. Does nothing until a composer is
 // focused. Never writes into the editor's DOM: the only thing it ever does to an editor is move
 // the selection when the user asks to "jump to" a finding, as the user could do with the mouse.
+//
+// Focus alone adds nothing to the page: the core frame is started by the first input in a
+// composer (or a composer that already holds text). Underlines are capped (MAX_MARKS) and measured
+// once per layout (one mirror for a textarea, one text map for an editor); a huge textarea gets
+// none (the panel still counts every finding), so a 5 MB paste never stalls the page.
 (() => {
   'use strict';
   if (globalThis.SafePostComposer) return;
   const core = globalThis.SafePostCore;
   const DEBOUNCE_MS = 120;
+  const MAX_MARKS = 200; // underlines drawn; the panel counts every finding
+  const MIRROR_MAX_CHARS = 100000; // a textarea longer than this is not mirrored (its layout alone is slow)
   const TEXT_INPUT_TYPES = new Set(['text', '']); // search boxes are not posts
   const BLOCK_TAGS = new Set(['address', 'article', 'aside', 'blockquote', 'dd', 'div', 'dl', 'dt',
     'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main',
@@ -132,6 +139,7 @@
       }, (err) => {
         // The core could not start: the toolbar already says so; typing is never blocked.
         console.warn('SafePost: text check unavailable:', err.message);
+        cannotCheck(err);
         if (generation === state.generation) {
           state.findings = [];
           state.failed = true; // unchecked, not clean: the submit gate applies the fail mode
@@ -144,18 +152,27 @@
     return run;
   }
 
+  // Said once in a while, not on every keystroke: SafePost cannot check what is being written.
+  let saidAt = -Infinity;
+  function cannotCheck(err) {
+    if (!err || err.code !== 'core-unavailable' || performance.now() - saidAt < 15000) return;
+    saidAt = performance.now();
+    core.fallbackNotice(core.t('hostileCannotCheck'));
+  }
+
   function deepTarget(ev) {
     return ev.composedPath()[0];
   }
 
-  function activate(el) {
+  function activate(el, { typed = false } = {}) {
     if (el === active) return;
     active = el;
     redrawMarks();
     const state = watch(el);
     core.anchorTo(el);
     state.lastText = null; // show this composer's findings, not the previous one's
-    core.ready().then(() => schedule(el), () => {});
+    // A focused empty composer is not in use yet: nothing is added to the page until it is.
+    if (typed || textOf(el) !== '') core.ready().then(() => schedule(el), () => {});
   }
 
   function onFocus(ev) {
@@ -166,7 +183,7 @@
   function onInput(ev) {
     const el = composerOf(deepTarget(ev));
     if (!el) return;
-    activate(el);
+    activate(el, { typed: true });
     schedule(el);
   }
 
@@ -200,24 +217,32 @@
   const MIRRORED = ['boxSizing', 'paddingTop', 'paddingRight', 'paddingBottom', 'paddingLeft', 'borderTopWidth',
     'borderRightWidth', 'borderBottomWidth', 'borderLeftWidth', 'borderStyle', 'fontFamily', 'fontSize', 'fontWeight',
     'fontStyle', 'fontVariant', 'letterSpacing', 'lineHeight', 'textTransform', 'wordSpacing', 'textIndent', 'tabSize'];
+  // A random name per page: nothing the page can look for names SafePost.
+  const MARKS_TAG = (() => {
+    const letters = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => String.fromCharCode(97 + (b % 26))).join('');
+    return `${letters(5)}-${letters(4)}`;
+  })();
   let marksHost = null;
   let marksRoot = null;
   let marksFrame = 0;
 
   function marksLayer() {
     if (!marksHost || !marksHost.isConnected) {
-      marksHost = document.createElement('safepost-marks');
-      marksHost.style.cssText = 'position: fixed; inset: 0; margin: 0; padding: 0; border: 0; display: block; ' +
+      marksHost = document.createElement(MARKS_TAG);
+      marksHost.style.cssText = 'all: initial; position: fixed; inset: 0; margin: 0; padding: 0; border: 0; display: block; ' +
         'pointer-events: none; z-index: 2147483646; overflow: hidden;';
       marksRoot = marksHost.attachShadow({ mode: 'closed' });
-      (document.body ?? document.documentElement).append(marksHost);
+      document.documentElement.append(marksHost);
     }
     return marksRoot;
   }
 
-  /** Viewport rectangles of a finding's span in a textarea, measured on a hidden mirror. */
-  function fieldRects(el, f) {
-    if (el.localName !== 'textarea') return [];
+  /**
+   * Viewport rectangles of the findings' spans in a textarea, measured on one hidden mirror of its
+   * text (one layout for every finding). `findings` are sorted and do not overlap.
+   */
+  function fieldRects(el, findings) {
+    if (el.localName !== 'textarea' || el.value.length > MIRROR_MAX_CHARS) return findings.map(() => []);
     const box = el.getBoundingClientRect();
     const cs = getComputedStyle(el);
     const mirror = document.createElement('div');
@@ -225,25 +250,50 @@
     Object.assign(mirror.style, { position: 'fixed', visibility: 'hidden', whiteSpace: 'pre-wrap', overflowWrap: 'break-word',
       overflow: 'hidden', left: `${box.left}px`, top: `${box.top - el.scrollTop}px`, width: `${el.clientWidth + el.clientLeft * 2}px`,
       boxSizing: 'border-box', height: 'auto' });
-    const mark = document.createElement('span');
-    mark.textContent = el.value.slice(f.start_utf16, f.end_utf16);
-    mirror.append(el.value.slice(0, f.start_utf16), mark, el.value.slice(f.end_utf16) + ' ');
+    const value = el.value;
+    const marks = [];
+    let at = 0;
+    for (const f of findings) {
+      const mark = document.createElement('span');
+      mark.textContent = value.slice(f.start_utf16, f.end_utf16);
+      mirror.append(value.slice(at, f.start_utf16), mark);
+      marks.push(mark);
+      at = f.end_utf16;
+    }
+    mirror.append(value.slice(at) + ' ');
     marksLayer().append(mirror);
-    const rects = [...mark.getClientRects()].map((r) => new DOMRect(r.left - el.scrollLeft, r.top, r.width, r.height))
-      .filter((r) => r.bottom > box.top && r.top < box.bottom);
+    const out = marks.map((mark) => [...mark.getClientRects()].map((r) => new DOMRect(r.left - el.scrollLeft, r.top, r.width, r.height))
+      .filter((r) => r.bottom > box.top && r.top < box.bottom));
     mirror.remove();
-    return rects;
+    return out;
   }
 
-  function spanRects(el, f) {
-    if (isField(el)) return fieldRects(el, f);
+  /** Rectangles of each finding's span (one text map for an editor, one mirror for a field). */
+  function spanRects(el, findings) {
+    if (isField(el)) return fieldRects(el, findings);
     const map = extract(el);
-    const a = positionAt(map, f.start_utf16 | 0), b = positionAt(map, f.end_utf16 | 0);
-    if (!a || !b) return [];
-    const range = el.ownerDocument.createRange();
-    range.setStart(a.node, a.offset);
-    range.setEnd(b.node, b.offset);
-    return [...range.getClientRects()];
+    return findings.map((f) => {
+      const a = positionAt(map, f.start_utf16 | 0), b = positionAt(map, f.end_utf16 | 0);
+      if (!a || !b) return [];
+      const range = el.ownerDocument.createRange();
+      range.setStart(a.node, a.offset);
+      range.setEnd(b.node, b.offset);
+      return [...range.getClientRects()];
+    });
+  }
+
+  /** The first MAX_MARKS findings in text order, without overlaps. */
+  function markable(findings) {
+    const sorted = [...findings].sort((x, y) => (x.start_utf16 | 0) - (y.start_utf16 | 0));
+    const out = [];
+    let end = -1;
+    for (const f of sorted) {
+      if ((f.start_utf16 | 0) < end || (f.end_utf16 | 0) <= (f.start_utf16 | 0)) continue;
+      out.push(f);
+      end = f.end_utf16 | 0;
+      if (out.length >= MAX_MARKS) break;
+    }
+    return out;
   }
 
   function drawMarks() {
@@ -255,8 +305,10 @@
     const root = marksLayer();
     root.replaceChildren();
     if (!fresh) return;
-    for (const f of state.findings) {
-      for (const r of spanRects(el, f)) {
+    const shown = markable(state.findings);
+    const rects = spanRects(el, shown);
+    for (const [i, f] of shown.entries()) {
+      for (const r of rects[i]) {
         if (r.width < 1) continue;
         const line = document.createElement('div');
         Object.assign(line.style, { position: 'fixed', left: `${r.left}px`, top: `${r.bottom - 2}px`, width: `${r.width}px`,

@@ -16,6 +16,7 @@ import { Surface } from '../ui/surface.js';
 import { gateDialog } from '../ui/gate-dialog.js';
 import { uploadDialog, uploadProblemDialog } from '../ui/upload-dialog.js';
 import { reportToIt, redactPost } from '../ui/report.js';
+import { LARGE_TEXT, checkInWorker } from './large-text.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -101,8 +102,11 @@ const handlers = {
   async 'check-text'(msg) {
     await policyLoaded;
     site = String(msg.site || '');
-    const text = String(msg.text ?? '');
-    const findings = checkerFor(site).check(text);
+    // A long text arrives as UTF-8 bytes (content/core-frame.js `wire`).
+    const text = msg.text_utf8 instanceof ArrayBuffer ? new TextDecoder().decode(msg.text_utf8) : String(msg.text ?? '');
+    const findings = text.length >= LARGE_TEXT
+      ? await checkInWorker(policy ? JSON.stringify(policy) : undefined, site, text)
+      : checkerFor(site).check(text);
     if (msg.show !== false) {
       post = text;
       panel.showFindings(findings, { empty: text.trim() === '' });
@@ -256,7 +260,7 @@ function send(msg) {
 async function onRequest(ev) {
   const msg = ev.data;
   if (!msg || typeof msg !== 'object') return;
-  if (msg.id === undefined) return panel.onHostMessage(msg);
+  if (msg.id === undefined) return surface.onHostMessage(msg) || panel.onHostMessage(msg);
   const handler = Object.hasOwn(handlers, msg.type) && handlers[msg.type];
   try {
     if (!handler) throw new Error(`unknown request ${msg.type}`);

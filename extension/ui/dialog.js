@@ -5,7 +5,15 @@
 // plus a polite live-region message), drawn over a backdrop that covers the page. Dialogs open one
 // at a time, in the order they were asked for. The page's focus is returned by the content
 // script that asked, once the answer is back.
+//
+// A page may hide the frame or cover it with decoys (clickjacking), so a press on a button counts
+// only when the dialog is armed: it has been really visible for a quiet period (Surface.seen: the
+// content script's report, and IntersectionObserver v2 `isVisible` where the browser has it), and
+// nothing moved in that time. Each accepted press disarms it again for the same period, so a
+// double click on a decoy never reveals and confirms "Post anyway" at once. Escape (which only
+// ever goes back) always works. `data-armed` on the dialog says it listens.
 import { el } from './panel.js';
+import { QUIET_MS } from './surface.js';
 
 let queue = Promise.resolve();
 
@@ -41,10 +49,37 @@ function show({ surface, live, title, intro, content = [], actions, dismiss, onA
     document.body.append(backdrop);
     surface.openModal();
 
+    // ---- Armed only while really seen (see the file comment).
+    let quietFrom = performance.now(); // opened, moved, or last press
+    const restart = () => { quietFrom = performance.now(); box.removeAttribute('data-armed'); };
+    const trackable = typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
+    let seenSince = 0; // IntersectionObserver v2: visible (unoccluded, untransformed, opaque) since
+    const io = trackable ? new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (!e.isVisible) { seenSince = 0; restart(); } else if (!seenSince) seenSince = performance.now();
+      }
+    }, { trackVisibility: true, delay: 100 }) : null;
+    io?.observe(box);
+    const armed = () => {
+      const now = performance.now();
+      return now - quietFrom >= QUIET_MS && surface.hostSeen(QUIET_MS) && (!trackable || (seenSince && now - seenSince >= QUIET_MS));
+    };
+    const tellButtons = () => surface.buttonsAt([...buttons.values()]);
+    let lastRect = '';
+    const watchMoves = setInterval(() => {
+      const r = box.getBoundingClientRect();
+      const rect = `${Math.round(r.left)},${Math.round(r.top)},${Math.round(r.width)},${Math.round(r.height)},${innerWidth},${innerHeight}`;
+      if (rect !== lastRect) { lastRect = rect; restart(); tellButtons(); }
+      if (!surface.hostSeen(0)) restart();
+      if (armed()) box.setAttribute('data-armed', ''); else box.removeAttribute('data-armed');
+    }, 50);
+
     // When the content script hands the frame the keyboard, the focus lands in the dialog.
     const refocus = () => { if (!box.contains(document.activeElement)) (buttons.get(initial) || focusables()[0])?.focus(); };
     window.addEventListener('focus', refocus);
     const close = (result) => {
+      clearInterval(watchMoves);
+      io?.disconnect();
       backdrop.remove();
       window.removeEventListener('focus', refocus);
       document.removeEventListener('keydown', onKey, true);
@@ -57,7 +92,11 @@ function show({ surface, live, title, intro, content = [], actions, dismiss, onA
     };
     actionRow.addEventListener('click', (ev) => {
       const b = ev.target.closest('button[data-action]');
-      if (b && !b.disabled) handle(b.dataset.action);
+      if (!b || b.disabled) return;
+      // Not seen long enough (hidden, covered, just opened or moved): the press does nothing.
+      if (!armed()) { restart(); return; }
+      restart();
+      handle(b.dataset.action);
     });
     const focusables = () => [...box.querySelectorAll('button, a[href], input, textarea, select, [tabindex="0"]')]
       .filter((n) => !n.disabled && !n.hidden && n.offsetParent !== null);

@@ -16,6 +16,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "sites",
     "detectors",
     "rules",
+    "rules_count",
     "disclosure",
     "uploads",
     "submit",
@@ -316,6 +317,9 @@ fn parse_value(ctx: &mut Ctx, v: &Value) -> PolicyLayer {
     if let Some(v) = top.get("rules") {
         parse_rules(ctx, v, &mut layer);
     }
+    if let Some(v) = top.get("rules_count") {
+        check_rules_count(ctx, v, top.get("rules"));
+    }
     if let Some(v) = top.get("disclosure") {
         parse_disclosure(ctx, v, &mut layer.disclosure);
     }
@@ -376,6 +380,29 @@ fn parse_value(ctx: &mut Ctx, v: &Value) -> PolicyLayer {
         });
     }
     layer
+}
+
+/// `rules_count` is how many rules IT wrote. Chromium drops the whole `rules` setting when one
+/// value in it has the wrong type, before SafePost sees it; comparing the count with what arrived
+/// turns that silent loss into an error with a place.
+fn check_rules_count(ctx: &mut Ctx, v: &Value, rules: Option<&Value>) {
+    let Some(n) = v.as_u64() else {
+        ctx.err("rules_count", format!("expected a whole number, found {}", type_name(v)));
+        return;
+    };
+    let arrived = match rules {
+        Some(Value::Array(list)) => list.len() as u64,
+        _ => 0,
+    };
+    if n == arrived {
+        return;
+    }
+    let message = if arrived == 0 {
+        format!("the policy lists {n} company rule(s) but none arrived: the browser dropped the whole rules setting, usually because one rule has a value of the wrong type (a list written as text, true or false in quotes); chrome://policy names it. No company rule applies until it is fixed")
+    } else {
+        format!("the policy lists {n} company rule(s) but {arrived} arrived: check rules and rules_count in the policy")
+    };
+    ctx.err("rules_count", message);
 }
 
 fn parse_detectors(ctx: &mut Ctx, v: &Value, layer: &mut PolicyLayer) {

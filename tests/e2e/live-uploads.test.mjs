@@ -14,7 +14,7 @@ import { basename, join } from 'node:path';
 import { startServer } from '../support/server.mjs';
 import { ROOT } from '../support/browsers.mjs';
 import {
-  openBrowser, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts, postFields,
+  openBrowser, safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, waitForArmed, chooseInDialog, waitForPosts, postFields,
 } from '../support/extension-ui.mjs';
 
 const CORPUS = join(ROOT, '../shared/corpus');
@@ -257,6 +257,7 @@ for (const browserName of ['chromium', 'firefox']) {
       // The key reaches the SafePost frame (another process) after press() resolves.
       await waitInFrame(frame, () => document.activeElement?.dataset?.action === 'keep', undefined, { timeout: 5000 })
         .catch(() => assert.fail('Tab moves to the next choice'));
+      await waitForArmed(frame); // a dialog takes input once it has been visible a moment (clickjacking)
       await page.keyboard.press('Enter');
       await waitAttached(page, 1);
       const count = server.posts.length;

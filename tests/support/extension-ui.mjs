@@ -54,8 +54,17 @@ export function waitForDialog(frame, opts = { timeout: 20000 }) {
   return waitInFrame(frame, dialogState, undefined, opts);
 }
 
-/** Clicks a dialog action button (`data-action`) in the SafePost frame. */
+/**
+ * Waits until the open dialog listens to input (`data-armed`: it has been visible to the user for
+ * its quiet period; see extension/ui/dialog.js).
+ */
+export function waitForArmed(frame, opts = { timeout: 10000 }) {
+  return waitInFrame(frame, () => !!document.querySelector('.dialog[data-armed]'), undefined, opts);
+}
+
+/** Clicks a dialog action button (`data-action`) in the SafePost frame, once the dialog listens. */
 export async function chooseInDialog(frame, action) {
+  await waitForArmed(frame);
   const ok = await frame.evaluate((a) => {
     const b = document.querySelector(`.dialog [data-action="${a}"]`);
     if (!b) return false;

@@ -354,6 +354,9 @@ export function computeEffective({ defaults, managed, user, check }) {
   for (const [path] of settingEntries(policy)) sources[path] = 'default';
 
   const m = pruneInvalid(managed ?? {}, check);
+  // `rules_count` only checks that the managed rules arrived (the core reports a mismatch); it is
+  // not a setting of the effective policy, whose rules also hold the defaults'.
+  delete m.doc.rules_count;
   applyLayer(policy, m.doc, 'managed', sources);
 
   // The core checks a document over the shipped defaults; a user setting may also name a rule the
