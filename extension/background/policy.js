@@ -4,8 +4,8 @@
 // Contract with the rest of the extension: the result is kept in storage.local under
 // `effectivePolicy` = { policy, errors: [{source, path, message}], sources: {path: source},
 // version, revision, managed, failMode, provisional, updatedAt }; `provisional` while the
-// managed layer has not been read yet this browser session (storage.session `policyKnown` is set
-// once it has). Core pages compile `policy` with
+// managed layer has not been read yet since the browser started (`policy.known` answers once it
+// has). Core pages compile `policy` with
 // `new TextChecker(JSON.stringify(policy), site)` and follow storage.onChanged, so a managed
 // change reaches open tabs at once. Message types handled here start with `policy.`.
 //
@@ -20,8 +20,6 @@ export const EFFECTIVE_KEY = 'effectivePolicy';
 export const USER_KEY = 'userPolicy';
 /** storage.local: the managed layer as last read, used while the browser has not answered yet. */
 const MANAGED_SEEN_KEY = 'managedSeen';
-/** storage.session: set once the effective policy, managed layer included, is known this session. */
-export const POLICY_KNOWN_KEY = 'policyKnown';
 
 // service-worker.js starts the core as soon as it loads; compiling the module a second time here
 // would double the start-up cost, so wait for that instance (the glue's exports work once it is
@@ -157,15 +155,12 @@ async function computeAndStore() {
   if (managed === null) {
     // The browser is still starting its policy service: publish at once what is known (the
     // managed layer seen last time, or none), marked provisional, so pages can show findings;
-    // the submit gate holds posts until the policy is known (POLICY_KNOWN_KEY, below).
+    // the submit gate holds posts until the policy is known (`policy.known`).
     record = await store(record, await buildRecord(isObject(seen) ? seen : {}, user, previous, true));
     managed = await managedRead;
   }
   if (JSON.stringify(seen) !== JSON.stringify(managed)) await api.storage.local.set({ [MANAGED_SEEN_KEY]: managed });
-  record = await store(record, await buildRecord(managed, user, previous, false));
-  // Known for this browser session (storage.session is emptied when the browser stops).
-  await api.storage.session.set({ [POLICY_KNOWN_KEY]: { at: Date.now(), revision: record.revision ?? null } });
-  return record;
+  return store(record, await buildRecord(managed, user, previous, false));
 }
 
 // One computation at a time; a change during a run queues exactly one more.
@@ -220,6 +215,14 @@ export const policyHandlers = {
     await running;
     const stored = await readStored();
     return { ok: true, failMode: stored?.failMode ?? 'warn', managed: Boolean(stored?.managed) };
+  },
+  /**
+   * Answers once the effective policy, managed layer included, is known (the computation under
+   * way, if any, has read `storage.managed`). Holds no secret.
+   */
+  async 'policy.known'() {
+    await running;
+    return { ok: true, known: true };
   },
   /** Reads the managed policy again now (the browser's own reload raises storage.onChanged too). */
   async 'policy.refresh'(msg, sender) {

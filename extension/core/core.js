@@ -9,8 +9,8 @@
 // The effective policy (written by the service worker's policy module to storage.local under
 // `effectivePolicy`) is read at start and followed through storage.onChanged: text rules compile
 // into a TextChecker per site; `submit` and `uploads` settings drive the dialogs. Until the
-// policy is known for this browser session (storage.session `policyKnown`), the panel says it is
-// loading and `policy-ready` lets the submit gate wait for it.
+// policy is known (the service worker's `policy.known`), the panel says it is loading and
+// `policy-ready` lets the submit gate wait for it.
 import init, { TextChecker, coreVersion } from './pkg/safepost.js';
 import { applyPlan } from './apply-plan.js';
 import { Panel } from '../ui/panel.js';
@@ -47,10 +47,10 @@ function setPolicy(effective) {
 const policyLoaded = api.storage.local.get('effectivePolicy')
   .then((stored) => setPolicy(stored.effectivePolicy), () => setPolicy(null));
 
-// Whether the effective policy, managed layer included, is known in this browser session (the
-// service worker sets storage.session `policyKnown` once it is). Until then the panel says the
-// company rules are loading, never "No issues found", and the submit gate holds posts
-// (`policy-ready`, bounded).
+// Whether the effective policy, managed layer included, is known since the browser started (the
+// service worker's `policy.known` answers once it has read storage.managed, which Chromium delays
+// for seconds after a start). Until then the panel says the company rules are loading, never
+// "No issues found", and the submit gate holds posts (`policy-ready`, bounded).
 const POLICY_WAIT_MS = 5000;
 let policyKnown = false;
 let markKnown;
@@ -62,10 +62,12 @@ function setKnown() {
   send({ type: 'policy-state', known: true });
   if (panel) panel.setLoading(false);
 }
-api.storage.session.get('policyKnown').then((v) => { if (v.policyKnown) setKnown(); }, () => {});
+(function askKnown(attempt = 0) {
+  const again = () => { if (attempt < 40) setTimeout(() => askKnown(attempt + 1), 250); };
+  api.runtime.sendMessage({ type: 'policy.known' }).then((r) => (r && r.known ? setKnown() : again()), again);
+})();
 
 api.storage.onChanged.addListener((changes, area) => {
-  if (area === 'session' && changes.policyKnown && changes.policyKnown.newValue) setKnown();
   if (area !== 'local' || !changes.effectivePolicy) return;
   setPolicy(changes.effectivePolicy.newValue);
   send({ type: 'policy-changed' });
