@@ -3,7 +3,9 @@
 //
 // Contract with the rest of the extension: the result is kept in storage.local under
 // `effectivePolicy` = { policy, errors: [{source, path, message}], sources: {path: source},
-// version, revision, managed, failMode, updatedAt }. Core pages compile `policy` with
+// version, revision, managed, failMode, provisional, updatedAt }; `provisional` while the
+// managed layer has not been read yet since the browser started (`policy.known` answers once it
+// has). Core pages compile `policy` with
 // `new TextChecker(JSON.stringify(policy), site)` and follow storage.onChanged, so a managed
 // change reaches open tabs at once. Message types handled here start with `policy.`.
 //
@@ -16,6 +18,8 @@ import { computeEffective, failModeWithoutCore } from './policy/layers.js';
 const api = globalThis.browser ?? globalThis.chrome;
 export const EFFECTIVE_KEY = 'effectivePolicy';
 export const USER_KEY = 'userPolicy';
+/** storage.local: the managed layer as last read, used while the browser has not answered yet. */
+const MANAGED_SEEN_KEY = 'managedSeen';
 
 // service-worker.js starts the core as soon as it loads; compiling the module a second time here
 // would double the start-up cost, so wait for that instance (the glue's exports work once it is
@@ -91,27 +95,30 @@ async function revisionOf(managed) {
 
 const withoutTime = (r) => r && JSON.stringify({ ...r, updatedAt: 0 });
 
-async function computeAndStore() {
-  const [managed, user, previous] = await Promise.all([readManaged(), readUser(), readStored()]);
+/**
+ * The record for one set of layers. `provisional` is true while the managed layer is the one last
+ * seen (or none) because the browser has not answered yet.
+ */
+async function buildRecord(managed, user, previous, provisional) {
   const isManaged = Object.keys(managed).length > 0;
-  let record;
   try {
     await loadCore();
     const check = (doc) => policyCheck(JSON.stringify(doc));
     const defaults = JSON.parse(defaultPolicyJson());
     const { policy, errors, sources } = computeEffective({ defaults, managed, user, check });
-    record = {
+    return {
       policy, errors, sources,
       version: policy.version ?? null,
       revision: await revisionOf(managed),
       managed: isManaged,
       failMode: policy.fail_mode ?? 'warn',
+      provisional,
       updatedAt: Date.now(),
     };
   } catch (err) {
     // Without the core nothing can be validated: keep the last good policy for the pages, and
     // still say which fail mode applies so the popup (and the submit gate) can act on it.
-    record = {
+    return {
       policy: previous?.policy ?? null,
       sources: previous?.sources ?? {},
       version: previous?.version ?? null,
@@ -119,12 +126,41 @@ async function computeAndStore() {
       managed: isManaged,
       errors: [{ source: 'core', path: '$', message: `the SafePost core could not load: ${describe(err)}` }],
       failMode: failModeWithoutCore(managed, user),
+      provisional,
       updatedAt: Date.now(),
     };
   }
+}
+
+async function store(previous, record) {
   if (withoutTime(previous) === withoutTime(record)) return previous;
   await api.storage.local.set({ [EFFECTIVE_KEY]: record });
   return record;
+}
+
+/**
+ * How long the managed layer may take before a provisional record is published. Chromium answers
+ * `storage.managed.get` only once its policy service has started, 3 to 6 s after a browser start
+ * even when no policy exists (measured: 4.8 s on this project's machine); every other read takes
+ * milliseconds.
+ */
+const MANAGED_GRACE_MS = 150;
+
+async function computeAndStore() {
+  const managedRead = readManaged();
+  const [user, previous, seen] = await Promise.all([readUser(), readStored(),
+    api.storage.local.get(MANAGED_SEEN_KEY).then((v) => v[MANAGED_SEEN_KEY], () => undefined)]);
+  let managed = await Promise.race([managedRead, sleep(MANAGED_GRACE_MS).then(() => null)]);
+  let record = previous;
+  if (managed === null) {
+    // The browser is still starting its policy service: publish at once what is known (the
+    // managed layer seen last time, or none), marked provisional, so pages can show findings;
+    // the submit gate holds posts until the policy is known (`policy.known`).
+    record = await store(record, await buildRecord(isObject(seen) ? seen : {}, user, previous, true));
+    managed = await managedRead;
+  }
+  if (JSON.stringify(seen) !== JSON.stringify(managed)) await api.storage.local.set({ [MANAGED_SEEN_KEY]: managed });
+  return store(record, await buildRecord(managed, user, previous, false));
 }
 
 // One computation at a time; a change during a run queues exactly one more.
@@ -179,6 +215,14 @@ export const policyHandlers = {
     await running;
     const stored = await readStored();
     return { ok: true, failMode: stored?.failMode ?? 'warn', managed: Boolean(stored?.managed) };
+  },
+  /**
+   * Answers once the effective policy, managed layer included, is known (the computation under
+   * way, if any, has read `storage.managed`). Holds no secret.
+   */
+  async 'policy.known'() {
+    await running;
+    return { ok: true, known: true };
   },
   /** Reads the managed policy again now (the browser's own reload raises storage.onChanged too). */
   async 'policy.refresh'(msg, sender) {

@@ -1,7 +1,8 @@
 // SafePost content script: upload interception.
 //
-// Photos and videos reach a site three ways: a file picker (`input`/`change` on an
-// <input type="file">), drag and drop, and paste. Listeners on `window` in the capture phase,
+// Photos and videos reach a site four ways: a file picker (`input`/`change` on an
+// <input type="file">), drag and drop, paste, and `showOpenFilePicker()` (whose files the
+// page-world wrapper content/file-picker-main.js hands over; see there for its limits). Listeners on `window` in the capture phase,
 // registered at document_start, run before any page listener: they hold the event, hand the
 // files to the core frame (which inspects them, asks the user and cleans them), and then give the
 // site the result as if the user had picked it: the cleaned File goes into `input.files` and
@@ -169,6 +170,32 @@
   addEventListener('paste', (ev) => {
     const init = { bubbles: true, cancelable: true, composed: true };
     intercept(ev, 'paste', 'clipboardData', (clipboardData) => (clipboardData ? new ClipboardEvent('paste', { ...init, clipboardData }) : init));
+  }, true);
+
+  // showOpenFilePicker(): the page-world wrapper (content/file-picker-main.js) hands the picked
+  // files over with a private port. This listener is registered at document_start, before any
+  // page script's, and takes the message, so the page never sees the port. One request at a time.
+  const PICKER_MARK = 'sp-file-check-7d1f';
+  let pickerBusy = false;
+  addEventListener('message', (ev) => {
+    const data = ev.data;
+    if (ev.source !== window || !data || typeof data !== 'object' || data[PICKER_MARK] !== 'check') return;
+    ev.stopImmediatePropagation();
+    const port = ev.ports && ev.ports[0];
+    if (!port) return;
+    const files = Array.isArray(data.files) ? data.files.filter((f) => f instanceof File) : [];
+    const answer = (r) => { try { port.postMessage(r); } finally { port.close(); } };
+    if (pickerBusy || files.length !== (data.files || []).length) {
+      answer({ action: 'cancel', files: [] });
+      return;
+    }
+    if (!files.some(isMedia)) {
+      answer({ action: 'continue', files });
+      return;
+    }
+    pickerBusy = true;
+    inspect(files, 'picker').then((result) => answer({ action: result.action, files: result.action === 'continue' ? result.files : [] }),
+      () => answer({ action: 'cancel', files: [] })).finally(() => { pickerBusy = false; });
   }, true);
 
   globalThis.SafePostUploads = Object.freeze({ isMedia });

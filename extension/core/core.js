@@ -8,7 +8,9 @@
 //
 // The effective policy (written by the service worker's policy module to storage.local under
 // `effectivePolicy`) is read at start and followed through storage.onChanged: text rules compile
-// into a TextChecker per site; `submit` and `uploads` settings drive the dialogs.
+// into a TextChecker per site; `submit` and `uploads` settings drive the dialogs. Until the
+// policy is known (the service worker's `policy.known`), the panel says it is loading and
+// `policy-ready` lets the submit gate wait for it.
 import init, { TextChecker, coreVersion } from './pkg/safepost.js';
 import { applyPlan } from './apply-plan.js';
 import { Panel } from '../ui/panel.js';
@@ -45,6 +47,26 @@ function setPolicy(effective) {
 
 const policyLoaded = api.storage.local.get('effectivePolicy')
   .then((stored) => setPolicy(stored.effectivePolicy), () => setPolicy(null));
+
+// Whether the effective policy, managed layer included, is known since the browser started (the
+// service worker's `policy.known` answers once it has read storage.managed, which Chromium delays
+// for seconds after a start). Until then the panel says the company rules are loading, never
+// "No issues found", and the submit gate holds posts (`policy-ready`, bounded).
+const POLICY_WAIT_MS = 5000;
+let policyKnown = false;
+let markKnown;
+const policyKnownNow = new Promise((resolve) => { markKnown = resolve; });
+function setKnown() {
+  if (policyKnown) return;
+  policyKnown = true;
+  markKnown();
+  send({ type: 'policy-state', known: true });
+  if (panel) panel.setLoading(false);
+}
+(function askKnown(attempt = 0) {
+  const again = () => { if (attempt < 40) setTimeout(() => askKnown(attempt + 1), 250); };
+  api.runtime.sendMessage({ type: 'policy.known' }).then((r) => (r && r.known ? setKnown() : again()), again);
+})();
 
 api.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !changes.effectivePolicy) return;
@@ -115,6 +137,15 @@ const handlers = {
   },
   version() {
     return { version: coreVersion() };
+  },
+  /** Waits (at most `timeout` ms, 5 s by default) until the policy is known; says whether it is. */
+  async 'policy-ready'(msg) {
+    await policyLoaded;
+    if (!policyKnown) {
+      const ms = Math.max(0, Math.min(POLICY_WAIT_MS, Number(msg.timeout) || POLICY_WAIT_MS));
+      await Promise.race([policyKnownNow, new Promise((r) => setTimeout(r, ms))]);
+    }
+    return { known: policyKnown };
   },
   async gate(msg) {
     await policyLoaded;
@@ -287,8 +318,10 @@ async function accept(candidate, nonce) {
   }
   surface = new Surface(send);
   panel = new Panel({ send, surface, report: reportPost, i18n: t });
+  panel.setLoading(!policyKnown);
   port.onmessage = onRequest;
   port.postMessage({ type: 'ready', version: coreVersion() });
+  port.postMessage({ type: 'policy-state', known: policyKnown });
 }
 
 // Only the first verified connection from the framing window is accepted. A page script can post

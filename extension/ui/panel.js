@@ -26,6 +26,7 @@ export class Panel {
     this.expanded = false;
     this.notices = [];
     this.lastAnnounced = null;
+    this.loading = false; // the company rules are not known yet: never say "No issues found"
     // Escape folds the open list, and the focus goes back to the pill.
     this.root.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape' && this.expanded) {
@@ -46,6 +47,14 @@ export class Panel {
     this.findings = Array.isArray(findings) ? findings : [];
     this.visible = !empty;
     if (this.findings.length === 0) this.expanded = false;
+    this.render();
+    if (this.visible) this.announce();
+  }
+
+  /** While the company's policy loads, the pill says so instead of a count. */
+  setLoading(loading) {
+    if (this.loading === !!loading) return;
+    this.loading = !!loading;
     this.render();
     if (this.visible) this.announce();
   }
@@ -79,7 +88,7 @@ export class Panel {
 
   countLabel() {
     const n = this.findings.length;
-    if (n === 0) return this.t('panelNoFindings');
+    if (n === 0) return this.t(this.loading ? 'gatePolicyLoading' : 'panelNoFindings');
     return n === 1 ? this.t('panelOneFinding') : this.t('panelManyFindings', [String(n)]);
   }
 
@@ -92,7 +101,7 @@ export class Panel {
   }
 
   render() {
-    const severity = this.worstSeverity() || 'ok';
+    const severity = this.worstSeverity() || (this.loading ? 'loading' : 'ok');
     const showPill = this.visible;
     if (!showPill && this.notices.length === 0) {
       this.root.hidden = true;
@@ -110,7 +119,8 @@ export class Panel {
 
     if (showPill) {
       const pill = el('button', { id: 'count', class: 'pill', type: 'button', 'aria-expanded': String(this.expanded),
-        'aria-controls': 'findings', 'data-count': String(this.findings.length), 'data-severity': severity },
+        'aria-controls': 'findings', 'data-count': String(this.findings.length), 'data-severity': severity,
+        'data-loading': String(this.loading) },
         el('span', { class: 'shield', 'aria-hidden': 'true' }), el('span', { class: 'label' }, this.countLabel()));
       pill.disabled = this.findings.length === 0;
       pill.addEventListener('click', () => { this.expanded = !this.expanded; this.render(); });
