@@ -16,6 +16,7 @@ import { Surface } from '../ui/surface.js';
 import { gateDialog } from '../ui/gate-dialog.js';
 import { uploadDialog, uploadProblemDialog } from '../ui/upload-dialog.js';
 import { reportToIt, redactPost } from '../ui/report.js';
+import { backstopFeed } from './backstop-feed.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -103,6 +104,7 @@ const handlers = {
     site = String(msg.site || '');
     const text = String(msg.text ?? '');
     const findings = checkerFor(site).check(text);
+    await backstop.checked(text, findings);
     if (msg.show !== false) {
       post = text;
       panel.showFindings(findings, { empty: text.trim() === '' });
@@ -123,6 +125,7 @@ const handlers = {
       api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification,
         findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, preview: f.preview })) } }).catch(() => {});
     }
+    if (decision.action === 'post') await backstop.allowed(post, findings);
     return decision;
   },
   async upload(msg) {
@@ -138,6 +141,9 @@ const handlers = {
     return media('strip', { file: msg.file, mode: msg.mode });
   },
 };
+
+const backstop = backstopFeed({ api, t, showGate: (findings, text) => handlers.gate({ findings, text, site }),
+  notice: (message) => panel?.notice(message) });
 
 // ---- Uploads ----------------------------------------------------------------------------------
 
