@@ -86,6 +86,26 @@ function fromCoreFrame(msg, sender) {
 const formsOf = (values) => [...new Set((Array.isArray(values) ? values : [])
   .filter((v) => typeof v === 'string').slice(0, MAX_VALUES).flatMap(heldForms))];
 
+// Each core frame that holds values keeps a port open (named `backstop:<frameKey>`): the way to
+// ask it for the dialog. A connection, not state: it is reopened by the frame when this context
+// restarts.
+const ports = new Map();
+api.runtime.onConnect.addListener((port) => {
+  const key = typeof port.name === 'string' && port.name.startsWith('backstop:') ? port.name.slice(9) : '';
+  if (!key || !fromCoreFrame({ frame: key }, port.sender)) return;
+  ports.set(key, port);
+  port.onDisconnect.addListener(() => {
+    if (ports.get(key) !== port) return;
+    ports.delete(key);
+    // The frame is gone (page closed or navigated): its values are no longer held.
+    const tab = port.sender.tab.id;
+    const entry = entryOf(tab);
+    if (!entry.frames[key]) return;
+    delete entry.frames[key];
+    save(tab, entry).catch(() => {});
+  });
+});
+
 api.tabs?.onRemoved?.addListener((tab) => {
   if (mirror.has(tab)) save(tab, { frames: {}, allow: [] }).catch(() => {});
 });
@@ -153,7 +173,8 @@ export function decide(details, now = Date.now()) {
     return undefined;
   }
   const [frame] = frames.find(([, f]) => f.values.some((v) => found.includes(v)));
-  api.runtime.sendMessage({ type: 'backstop.blocked', tabId: details.tabId, frame }).catch(() => {});
+  // The frame that holds the value shows the gate dialog.
+  ports.get(frame)?.postMessage({ type: 'blocked' });
   return { cancel: true };
 }
 

@@ -3,8 +3,8 @@
 // Exists so the service worker knows, per tab, which values must not leave: after each check,
 // the texts of the `block` findings (their spans in the checked text) are sent as this frame's
 // held values; a "Post anyway" sends the text the user chose to post; when the backstop cancels a
-// request that carried a held value, it asks this frame (by its random key) to show the gate
-// dialog. Values stay held until the page goes away: a site can still send an earlier draft, and
+// request that carried a held value, it asks this frame (over the port the frame opened) to
+// show the gate dialog. Values stay held until the page goes away: a site can still send an earlier draft, and
 // without a composer identity a second composer's clean text cannot prove the first one resolved.
 // The values are re-sent every 20 s, which also keeps the Chromium worker (and its synchronous
 // mirror of storage.session) awake while anything is held.
@@ -45,18 +45,29 @@ export function backstopFeed({ api, showGate, notice, t }) {
       held.clear();
     }
     if (active && held.size && !timer) timer = setInterval(() => push(true), REFRESH_MS);
+    connect();
   }
 
-  api.runtime.onMessage.addListener((msg) => {
-    if (!msg || msg.type !== 'backstop.blocked' || msg.frame !== frame || asking) return;
+  // The backstop asks for the dialog over a port this frame opens (Firefox delivers neither
+  // runtime messages nor storage.session to an extension frame inside a web page). The port is
+  // reopened when the worker or event page restarts.
+  let port = null;
+  function connect() {
+    if (port || !active || !held.size) return;
+    port = api.runtime.connect({ name: `backstop:${frame}` });
+    port.onMessage.addListener((msg) => { if (msg && msg.type === 'blocked') ask(); });
+    port.onDisconnect.addListener(() => { port = null; setTimeout(connect, 200); });
+  }
+
+  function ask() {
     const first = [...held.values()].pop();
-    if (!first) return;
+    if (!first || asking) return;
     asking = true;
     // The site tried to send a held value by a door the DOM gate did not see.
     showGate(first.findings, first.text).then((decision) => {
       if (decision && decision.action === 'post') notice(t('backstopPostAgain'));
     }, () => {}).finally(() => { asking = false; });
-  });
+  }
 
   addEventListener('pagehide', () => {
     if (held.size) api.runtime.sendMessage({ type: 'backstop.release', frame }).catch(() => {});
