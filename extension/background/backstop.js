@@ -17,7 +17,7 @@
 // synchronously in Chromium, so this module mirrors storage.session in memory and follows it
 // through storage.onChanged; the mirror is a cache, storage.session the truth (the Chromium worker
 // and the Firefox event page unload when idle and reload it).
-import { bodyViews, canonical, carriesText, heldForms, heldIn } from './backstop/match.js';
+import { allowedText, bodyViews, carriesText, heldForms, heldIn } from './backstop/match.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const PREFIX = 'backstop:';
@@ -26,7 +26,7 @@ const ALLOW_TTL_MS = 5 * 60 * 1000; // a "Post anyway" is for the post the user 
 const MAX_VALUES = 200;
 const isFirefox = typeof api.runtime.getBrowserInfo === 'function';
 
-/** Tab id -> {frames: {[frameKey]: {values, at}}, allow: [{values, text, at}]}: the mirror. */
+/** Tab id -> {frames: {[frameKey]: {values, at}}, allow: [{values, text, parts, at}]}: the mirror. */
 const mirror = new Map();
 const loaded = api.storage.session.get(null).then((all) => {
   for (const [key, value] of Object.entries(all)) {
@@ -131,7 +131,7 @@ export const backstopHandlers = {
     await loaded;
     const tab = sender.tab.id;
     const entry = fresh(entryOf(tab));
-    entry.allow.push({ values: formsOf(msg.values), text: canonical(msg.text), at: Date.now() });
+    entry.allow.push({ values: formsOf(msg.values), ...allowedText(msg.text), at: Date.now() });
     entry.allow = entry.allow.slice(-10);
     await save(tab, entry);
     return { ok: true };
@@ -164,7 +164,7 @@ export function decide(details, now = Date.now()) {
   const found = heldIn(views, held);
   if (!found.length) return undefined;
   const allow = (stored.allow || []).findIndex((a) => now - a.at <= ALLOW_TTL_MS
-    && found.every((v) => a.values.includes(v)) && carriesText(views, a.text));
+    && found.every((v) => a.values.includes(v)) && carriesText(views, a));
   const entry = entryOf(details.tabId);
   if (allow !== -1) {
     // Once: this request is the post the user chose to send.

@@ -11,7 +11,7 @@
 // (`ass` does not match inside `password`), so unrelated text is not blocked.
 
 const SEPARATORS = /[^\p{L}\p{N}]+/gu;
-const MAX_VIEWS = 64; // decoded views of one body (nested encodings); more is not a post
+const MAX_VIEWS = 5000; // decoded views of one body (fields, JSON leaves, nested encodings)
 const MAX_DEPTH = 3;
 export const MAX_BODY = 8 * 1024 * 1024; // bytes of a body that are looked at
 
@@ -91,7 +91,10 @@ function addViews(s, views, depth) {
       // All leaves as one view (a post split into paragraphs), then each leaf that may itself
       // be encoded (a JSON string of GraphQL variables).
       views.push(leaves.join('\n'));
-      for (const leaf of leaves) if (/[%+\\{[]/.test(leaf)) addViews(leaf, views, depth + 1);
+      for (const leaf of leaves) {
+        if (/[%+\\{[]/.test(leaf)) addViews(leaf, views, depth + 1);
+        else if (views.length < MAX_VIEWS) views.push(leaf);
+      }
       return;
     }
   }
@@ -103,7 +106,7 @@ function addViews(s, views, depth) {
       for (const pair of s.split('&')) {
         const eq = pair.indexOf('=');
         const value = eq === -1 ? '' : urlDecode(pair.slice(eq + 1));
-        if (/^\s*[[{"]/.test(value)) addViews(value, views, depth + 1);
+        addViews(value, views, depth + 1);
       }
     }
   }
@@ -160,7 +163,17 @@ export function heldIn(views, held) {
   return held.filter((form) => views.some((v) => containsWords(v, form)));
 }
 
-/** True when the body carries the whole overridden text (canonical): "exactly that text". */
-export function carriesText(views, textCanonical) {
-  return !!textCanonical && views.some((v) => containsWords(v, textCanonical));
+/** The form of an overridden text that a request must carry to pass: whole and by paragraph. */
+export function allowedText(text) {
+  return { text: canonical(text), parts: String(text).split(/\n+/).map(canonical).filter(Boolean) };
+}
+
+/**
+ * True when the body carries exactly the overridden text: one field (a JSON string, a form field)
+ * is that text, or, for a site that sends a post paragraph by paragraph, each paragraph is a field.
+ */
+export function carriesText(views, allowed) {
+  if (!allowed || !allowed.text) return false;
+  if (views.includes(allowed.text)) return true;
+  return Array.isArray(allowed.parts) && allowed.parts.length > 1 && allowed.parts.every((p) => views.includes(p));
 }
