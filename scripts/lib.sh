@@ -83,23 +83,26 @@ build_extension() {
   log "checking the extension's JavaScript"
   node scripts/check-js.mjs extension
 
-  for browser in chrome firefox; do
+  # dist/chrome, dist/firefox: what ships. dist/test-chrome, dist/test-firefox: the same files,
+  # plus content scripts on http://127.0.0.1 and http://localhost (the demo and the e2e tests).
+  for browser in chrome firefox test-chrome test-firefox; do
     local out="dist/$browser"
     rm -rf "$out" && mkdir -p "$out"
-    cp manifest.json "$out/"
     node scripts/merge-locales.mjs extension/_locales "$out/_locales"
     cp -r extension "$out/extension"
     rm -rf "$out/extension/_locales"
     mkdir -p "$out/extension/core/pkg"
     cp "$pkg/safepost.js" "$pkg/safepost_bg.wasm" "$out/extension/core/pkg/"
+    local flavour=""
+    case "$browser" in test-*) flavour="--test" ;; esac
+    node scripts/manifest-for.mjs "${browser#test-}" "$out/manifest.json" $flavour
   done
-  node scripts/manifest-for.mjs firefox dist/firefox/manifest.json
-  node scripts/manifest-for.mjs chrome dist/chrome/manifest.json
   node scripts/build-fixtures.mjs # the e2e editor fixture pages (real Lexical, Draft.js, ProseMirror, Quill)
 
-  rm -f dist/safepost-chrome.zip dist/safepost-firefox.xpi
+  rm -f dist/safepost-chrome.zip dist/safepost-firefox.xpi dist/safepost-test-firefox.xpi
   (cd dist/chrome && zip -qrX ../safepost-chrome.zip .)
   (cd dist/firefox && zip -qrX ../safepost-firefox.xpi .)
+  (cd dist/test-firefox && zip -qrX ../safepost-test-firefox.xpi .) # for the force-install tests
 
   local raw gz
   raw=$(stat -c %s "$pkg/safepost_bg.wasm")

@@ -9,6 +9,7 @@ import { ticketHandlers } from './tickets.js';
 import { siteHandlers } from './sites.js';
 import { overrideHandlers } from './overrides.js';
 import { showPolicyBadge } from './policy-badge.js';
+import { backstopHandlers } from './backstop.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const STATUS_KEY = 'coreStatus';
@@ -73,8 +74,8 @@ const handlers = {
 };
 
 // Each job's module adds its own message types: policy.* (policy.js), report.* (tickets.js),
-// sites.* (sites.js), gate.override and overrides.* (overrides.js).
-Object.assign(handlers, policyHandlers, ticketHandlers, siteHandlers, overrideHandlers);
+// sites.* (sites.js), gate.override and overrides.* (overrides.js), backstop.* (backstop.js).
+Object.assign(handlers, policyHandlers, ticketHandlers, siteHandlers, overrideHandlers, backstopHandlers);
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const handler = msg && Object.hasOwn(handlers, msg.type) && handlers[msg.type];

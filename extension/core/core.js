@@ -19,6 +19,7 @@ import { gateDialog } from '../ui/gate-dialog.js';
 import { uploadDialog, uploadProblemDialog } from '../ui/upload-dialog.js';
 import { reportToIt, redactPost } from '../ui/report.js';
 import { LARGE_TEXT, checkInWorker } from './large-text.js';
+import { backstopFeed } from './backstop-feed.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -129,6 +130,7 @@ const handlers = {
     const findings = text.length >= LARGE_TEXT
       ? await checkInWorker(policy ? JSON.stringify(policy) : undefined, site, text)
       : checkerFor(site).check(text);
+    await backstop.checked(text, findings);
     if (msg.show !== false) {
       post = text;
       panel.showFindings(findings, { empty: text.trim() === '' });
@@ -158,6 +160,7 @@ const handlers = {
       api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification,
         findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, preview: f.preview })) } }).catch(() => {});
     }
+    if (decision.action === 'post') await backstop.allowed(post, findings);
     return decision;
   },
   async upload(msg) {
@@ -173,6 +176,9 @@ const handlers = {
     return media('strip', { file: msg.file, mode: msg.mode });
   },
 };
+
+const backstop = backstopFeed({ api, t, showGate: (findings, text) => handlers.gate({ findings, text, site }),
+  notice: (message) => panel?.notice(message) });
 
 // ---- Uploads ----------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 // The popup's one-line status: is the core running, which policy applies, how many problems the
 // policy has, and, when the core cannot run, what the organisation's fail mode means for posting.
+// It also says whether the network backstop runs (only where SafePost is installed by policy in
+// Chromium; always in Firefox).
 //
 // The policy part is read from storage.local (`effectivePolicy`, written by
 // background/policy.js), so it shows even when the service worker cannot answer.
@@ -13,9 +15,10 @@ export async function showStatus(line, { api, t }) {
 }
 
 async function render(line, { api, t }) {
-  const [status, effective] = await Promise.all([
+  const [status, effective, backstop] = await Promise.all([
     api.runtime.sendMessage({ type: 'status.get' }).catch((err) => ({ ok: false, error: err.message })),
     api.storage.local.get('effectivePolicy').then((r) => r.effectivePolicy || null, () => null),
+    api.runtime.sendMessage({ type: 'backstop.status' }).catch(() => null),
   ]);
   const parts = [];
   if (status && status.ok) {
@@ -38,6 +41,9 @@ async function render(line, { api, t }) {
     line.dataset.policyErrors = String(problems);
     if (problems) parts.push(problems === 1 ? t('statusPolicyOneError') : t('statusPolicyErrors', [String(problems)]));
   }
+  // Whether the network backstop (background/backstop.js) runs, or the DOM gate alone.
+  line.dataset.backstop = backstop && backstop.active ? 'on' : 'off';
+  parts.push(t(backstop && backstop.active ? 'statusBackstopOn' : 'statusBackstopOff'));
   line.textContent = parts.join(' ');
   if (effective && (effective.errors || []).length && api.runtime.openOptionsPage) {
     const link = document.createElement('a');

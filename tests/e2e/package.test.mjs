@@ -43,6 +43,33 @@ for (const [name, browser] of [['safepost-chrome.zip', 'chrome'], ['safepost-fir
   });
 }
 
+const LOCAL = ['http://127.0.0.1/*', 'http://localhost/*'];
+const manifestOf = (path) => JSON.parse(path.endsWith('.json') ? readFileSync(path, 'utf8')
+  : execFileSync('unzip', ['-p', path, 'manifest.json'], { encoding: 'utf8' }));
+/** Every match pattern of a manifest: content scripts, frame resources, host permissions. */
+const matchesOf = (m) => [...m.content_scripts.flatMap((c) => c.matches), ...m.web_accessible_resources.flatMap((w) => w.matches),
+  ...(m.host_permissions || [])];
+
+test('the shipped packages never run on a local server; the test flavour does', () => {
+  for (const shipped of ['dist/chrome/manifest.json', 'dist/firefox/manifest.json', 'dist/safepost-chrome.zip', 'dist/safepost-firefox.xpi']) {
+    const patterns = matchesOf(manifestOf(join(ROOT, shipped)));
+    for (const local of LOCAL) assert.ok(!patterns.includes(local), `${shipped} matches ${local}`);
+    assert.ok(!patterns.some((p) => /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(p)), `${shipped} matches a local server`);
+  }
+  for (const flavour of ['dist/test-chrome/manifest.json', 'dist/test-firefox/manifest.json', 'dist/safepost-test-firefox.xpi']) {
+    const m = manifestOf(join(ROOT, flavour));
+    for (const local of LOCAL) {
+      assert.ok(m.content_scripts[0].matches.includes(local), `${flavour}: content scripts on ${local}`);
+      assert.ok(m.host_permissions.includes(local), `${flavour}: host permission for ${local}`);
+    }
+  }
+  // Otherwise the same extension: the test flavour adds only those matches.
+  for (const b of ['chrome', 'firefox']) {
+    const strip = (m) => JSON.stringify(m, (k, v) => (Array.isArray(v) ? v.filter((x) => !LOCAL.includes(x)) : v));
+    assert.equal(strip(manifestOf(join(ROOT, `dist/test-${b}/manifest.json`))), strip(manifestOf(join(ROOT, `dist/${b}/manifest.json`))));
+  }
+});
+
 test('the unpacked Chrome package loads in Chromium with the fixed id', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'safepost-unzipped-'));
   try {

@@ -20,7 +20,7 @@ import {
   FIREFOX_POLICY_FILE, companyPolicy, findingsInPanel, firefoxPolicy, optionsState, policyFile, waitForNoFindings, needsRoot,
 } from '../support/managed-policy.mjs';
 
-const BUILT_XPI = process.env.SAFEPOST_XPI || join(ROOT, 'dist/safepost-firefox.xpi');
+const BUILT_XPI = process.env.SAFEPOST_XPI || join(ROOT, 'dist/safepost-test-firefox.xpi') // the test flavour: its pages are on 127.0.0.1;
 // A private copy: a build running meanwhile (the repository is shared) rewrites dist/.
 const XPI = join(mkdtempSync(join(tmpdir(), 'safepost-xpi-')), 'safepost-firefox.xpi');
 const ORIGIN = `moz-extension://${FIREFOX_UUID}`;

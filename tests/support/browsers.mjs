@@ -8,8 +8,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const DIST_CHROME = join(ROOT, 'dist/chrome');
-export const DIST_FIREFOX = join(ROOT, 'dist/firefox');
+/**
+ * The test flavour of the build (the shipped files plus content scripts on http://127.0.0.1 and
+ * http://localhost, where the tests' servers run). What ships is SHIPPED_CHROME / SHIPPED_FIREFOX.
+ */
+export const DIST_CHROME = join(ROOT, 'dist/test-chrome');
+export const DIST_FIREFOX = join(ROOT, 'dist/test-firefox');
+export const SHIPPED_CHROME = join(ROOT, 'dist/chrome');
+export const SHIPPED_FIREFOX = join(ROOT, 'dist/firefox');
 /** Fixed by the manifest `key` (see README). */
 export const CHROME_EXTENSION_ID = 'ebmoneflefbglanhhijdiomjcmjbnlem';
 export const GECKO_ID = 'safepost@safepost.app';

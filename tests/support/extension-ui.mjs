@@ -79,10 +79,10 @@ export function waitForNoDialog(frame, opts) {
   return waitInFrame(frame, () => !document.querySelector('.dialog'), undefined, opts);
 }
 
-/** `SAFEPOST_DIST=DIR` tests the build in DIR/chrome and DIR/firefox instead of dist/. */
+/** `SAFEPOST_DIST=DIR` tests the build in DIR/test-chrome and DIR/test-firefox (test flavour) instead of dist/. */
 export function distDirs() {
   const dir = process.env.SAFEPOST_DIST;
-  return dir ? { chrome: `${dir}/chrome`, firefox: `${dir}/firefox` } : {};
+  return dir ? { chrome: `${dir}/test-chrome`, firefox: `${dir}/test-firefox` } : {};
 }
 
 /**
