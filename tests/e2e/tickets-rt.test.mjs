@@ -192,6 +192,50 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: rtMissing() }, () 
     assert.ok(!/Environment:/.test(text), 'versions unticked');
     assert.ok(!text.includes('Booked the offsite'), 'post text not ticked');
   });
+  test('"Post anyway" on a real composer arrives in RT as its own ticket, filed for the employee, without the secret', async () => {
+    const page = await openTextareaIn(await b.context.newPage(), server);
+    await page.keyboard.type(`Booked the offsite, card ${CARD} exp 12/29`);
+    const frame = await safepostFrame(page);
+    await waitInFrame(frame, () => document.getElementById('count')?.dataset.severity === 'block' || null);
+    const posted = server.posts.length;
+    await page.click('#post');
+    await waitForDialog(frame);
+    await chooseInDialog(frame, 'post');
+    await waitInFrame(frame, () => !document.querySelector('.justification')?.hidden || null);
+    await frame.evaluate(() => { document.getElementById('justification').value = 'Card from the vendor docs, not real'; });
+    await chooseInDialog(frame, 'post');
+    await waitForPosts(server, posted + 1);
+
+    const rec = await waitFor(async () => (await reports(b)).find((r) => r.kind === 'override' && r.state === 'delivered') || null,
+      { timeout: 60000, what: 'the override delivered' });
+    const t = await rt.api(`/ticket/${rec.ticket.id}`);
+    assert.equal(t.status, 200);
+    assert.equal(t.json.Subject, `Post anyway: credit_card on 127.0.0.1 [SafePost ${rec.id.replace(/-/g, '').slice(0, 8)}]`);
+    assert.deepEqual(await requestors(rt, t.json), ['ana.lopez@example.com']);
+    const cf = (t.json.CustomFields || []).find((f) => f.name === ID_FIELD);
+    assert.deepEqual(cf && cf.values, [rec.id]);
+    const { text } = await ticketContent(rt, rec.ticket.id);
+    assert.match(text, /Ana Lopez <ana\.lopez@example\.com> chose "Post anyway"/);
+    assert.match(text, /Reason given: Card from the vendor docs, not real/);
+    assert.match(text, /Rule: credit_card \(category personal_data, severity block\)/);
+    assert.match(text, /Site: 127\.0\.0\.1\n/);
+    assert.match(text, /Time: \d{4}-\d\d-\d\dT/);
+    assert.match(text, /- \[block\] credit_card: \S+/);
+    assert.ok(!text.includes(CARD) && !text.includes('3312 8806'), `the card number never leaves the device: ${text}`);
+    assert.ok(!text.includes('Booked the offsite'), 'nor the post');
+    const total = await rt.api(`/tickets?query=${encodeURIComponent(`'CF.{${ID_FIELD}}' = '${rec.id}'`)}`);
+    assert.equal(total.json.total, 1, 'one ticket for one override');
+
+    // The popup shows the employee what was sent.
+    const popup = await b.context.newPage();
+    await popup.goto(`chrome-extension://${b.extensionId}/extension/popup/popup.html`);
+    const row = await popup.waitForSelector(`.report.override[data-id="${rec.id}"][data-state="delivered"]`);
+    const shown = await row.textContent();
+    assert.match(shown, /Sent to IT: #\d+/);
+    assert.match(shown, /Your reason: Card from the vendor docs, not real/);
+    assert.match(shown, /\[block\] credit_card: /);
+    assert.ok(!shown.includes(CARD));
+  });
   test('RT\'s answer to the creation is lost: the retry finds the ticket through REST2 instead of filing another', async () => {
     const proxy = await lossyProxy(rt.url);
     try {
@@ -221,49 +265,5 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: rtMissing() }, () 
     } finally {
       await proxy.close();
     }
-  });
-  test('"Post anyway" on a real composer arrives in RT as its own ticket, filed for the employee, without the secret', async () => {
-    const page = await openTextareaIn(await b.context.newPage(), server);
-    await page.keyboard.type(`Booked the offsite, card ${CARD} exp 12/29`);
-    const frame = await safepostFrame(page);
-    await waitInFrame(frame, () => document.getElementById('count')?.dataset.severity === 'block' || null);
-    const posted = server.posts.length;
-    await page.click('#post');
-    await waitForDialog(frame);
-    await chooseInDialog(frame, 'post');
-    await waitInFrame(frame, () => !document.querySelector('.justification')?.hidden || null);
-    await frame.evaluate(() => { document.getElementById('justification').value = 'Card from the vendor docs, not real'; });
-    await chooseInDialog(frame, 'post');
-    await waitForPosts(server, posted + 1);
-
-    const rec = await waitFor(async () => (await reports(b)).find((r) => r.kind === 'override' && r.state === 'delivered') || null,
-      { timeout: 60000, what: 'the override delivered' });
-    const t = await rt.api(`/ticket/${rec.ticket.id}`);
-    assert.equal(t.status, 200);
-    assert.equal(t.json.Subject, `Post anyway: credit_card on 127.0.0.1:${server.port} [SafePost ${rec.id.replace(/-/g, '').slice(0, 8)}]`);
-    assert.deepEqual(await requestors(rt, t.json), ['ana.lopez@example.com']);
-    const cf = (t.json.CustomFields || []).find((f) => f.name === ID_FIELD);
-    assert.deepEqual(cf && cf.values, [rec.id]);
-    const { text } = await ticketContent(rt, rec.ticket.id);
-    assert.match(text, /Ana Lopez <ana\.lopez@example\.com> chose "Post anyway"/);
-    assert.match(text, /Reason given: Card from the vendor docs, not real/);
-    assert.match(text, /Rule: credit_card \(category personal_data, severity block\)/);
-    assert.match(text, new RegExp(`Site: 127\\.0\\.0\\.1:${server.port}`));
-    assert.match(text, /Time: \d{4}-\d\d-\d\dT/);
-    assert.match(text, /- \[block\] credit_card: \S+/);
-    assert.ok(!text.includes(CARD) && !text.includes('3312 8806'), `the card number never leaves the device: ${text}`);
-    assert.ok(!text.includes('Booked the offsite'), 'nor the post');
-    const total = await rt.api(`/tickets?query=${encodeURIComponent(`'CF.{${ID_FIELD}}' = '${rec.id}'`)}`);
-    assert.equal(total.json.total, 1, 'one ticket for one override');
-
-    // The popup shows the employee what was sent.
-    const popup = await b.context.newPage();
-    await popup.goto(`chrome-extension://${b.extensionId}/extension/popup/popup.html`);
-    const row = await popup.waitForSelector(`.report.override[data-id="${rec.id}"][data-state="delivered"]`);
-    const shown = await row.textContent();
-    assert.match(shown, /Sent to IT: #\d+/);
-    assert.match(shown, /Your reason: Card from the vendor docs, not real/);
-    assert.match(shown, /\[block\] credit_card: /);
-    assert.ok(!shown.includes(CARD));
   });
 });

@@ -2,7 +2,7 @@
 // service desk, in batches: a SIEM or log pipeline wants events, not tickets.
 //
 // Formats (`tickets.audit_format`):
-//   json        POST {schema: "safepost.overrides/1", batch, sentAt, records: [safepost.override/1...]}
+//   json        POST {schema: "safepost.overrides/1", batch, records: [safepost.override/1...]}
 //               with `Idempotency-Key: <batch id>` (the receiver drops a repeated key: a retry after
 //               a lost answer re-sends the same batch, same members, same key), `Authorization:
 //               Bearer <audit_token>` when set;
@@ -68,7 +68,8 @@ export async function deliverBatch({ target, batchId, records, timeoutMs }) {
     }
     return { id: batchId, number: '', url: '' };
   }
-  const body = JSON.stringify({ schema: BATCH_SCHEMA, batch: batchId, sentAt: new Date().toISOString(), records: records.map(overrideEvent) });
+  // Nothing in the body changes between attempts: a repeat is byte-for-byte the same request.
+  const body = JSON.stringify({ schema: BATCH_SCHEMA, batch: batchId, records: records.map(overrideEvent) });
   const headers = { 'Content-Type': 'application/json', Accept: 'application/json', 'Idempotency-Key': batchId };
   if (target.token) headers.Authorization = `Bearer ${target.token}`;
   await request(target.endpoint, { method: 'POST', headers, body, timeoutMs });

@@ -201,12 +201,14 @@ async function sendAudit(due, config, target) {
     return;
   }
   // Members of a batch already sent once go again together, under the same key.
-  const pending = (await allRecords()).filter((r) => r.state === 'pending' && isOverride(r));
+  // One order everywhere (created, then id): a batch sent again is the same request.
+  const order = (a, b) => (a.createdAt - b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const pending = (await allRecords()).filter((r) => r.state === 'pending' && isOverride(r)).sort(order);
   const groups = new Map();
   for (const r of due.filter((d) => d.batch)) {
     if (!groups.has(r.batch)) groups.set(r.batch, pending.filter((p) => p.batch === r.batch));
   }
-  const loose = due.filter((r) => !r.batch);
+  const loose = due.filter((r) => !r.batch).sort(order);
   const formed = [];
   for (let i = 0; i < loose.length; i += BATCH_MAX) {
     const id = crypto.randomUUID();
