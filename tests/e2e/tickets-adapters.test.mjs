@@ -132,6 +132,18 @@ describe('adapters (checking servers)', () => {
       assert.equal(r.href, `${desk.url}/sp?id=ticket&table=incident&sys_id=${inc.sys_id}`, 'the Service Portal page the caller can open');
       assert.equal(r.saved.report.screenshot, null, 'the screenshot is dropped from storage once delivered');
       assert.ok(r.saved.attempts >= 2, 'the first answer was lost, so it took a second attempt');
+
+      // A shared token on the laptop: the options page names the risk and the least rights.
+      const options = await b.context.newPage();
+      await options.goto(`chrome-extension://${b.extensionId}/extension/options/options.html`);
+      await options.waitForSelector('#desk-risk:not([hidden])');
+      const risk = await options.textContent('#desk-risk');
+      assert.match(risk, /ServiceNow token/);
+      assert.match(risk, /reading other people's tickets/);
+      assert.match(risk, /Least rights/);
+      assert.match(risk, /DeveloperToolsAvailability/);
+      assert.ok(!(await options.textContent('body')).includes('s3cret'), 'the token itself is never shown');
+      await options.close();
     } finally {
       await desk.close();
     }
@@ -283,6 +295,11 @@ describe('adapters (checking servers)', () => {
       }
       assert.ok(desk.requests.every((q) => !q.headers.authorization), 'nothing on the laptop could read other requests');
       assert.equal(second.href, `${desk.url}/hc/requests/${desk.tickets[1].id}`, 'the help centre page');
+      const options = await b.context.newPage();
+      await options.goto(`chrome-extension://${b.extensionId}/extension/options/options.html`);
+      await options.waitForSelector('#desk-risk[data-checked="none"]', { state: 'attached' });
+      assert.equal(await options.isHidden('#desk-risk'), true, 'no credential, no warning');
+      await options.close();
     } finally {
       await desk.close();
     }
