@@ -28,7 +28,8 @@ const json = (v) => `${JSON.stringify(v, null, 2)}\n`;
 
 // ------------------------------------------------------------------ Chromium browsers, JSON
 const chromeExtensionSettings = {
-  [CHROME_ID]: { installation_mode: 'force_installed', update_url: CHROME_UPDATE_URL },
+  // Pinned, so "Report to IT" is one click away on every machine.
+  [CHROME_ID]: { installation_mode: 'force_installed', update_url: CHROME_UPDATE_URL, toolbar_pin: 'force_pinned' },
 };
 const linux = {
   ExtensionSettings: chromeExtensionSettings,

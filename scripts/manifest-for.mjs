@@ -18,6 +18,8 @@ if (browser === 'chrome') {
   delete m.minimum_chrome_version;
   delete m.background.service_worker;
   for (const war of m.web_accessible_resources) delete war.use_dynamic_url;
+  // Firefox has no profile e-mail to offer (no identity.getProfileUserInfo).
+  m.optional_permissions = (m.optional_permissions || []).filter((p) => p !== 'identity.email');
 } else {
   throw new Error(`unknown browser ${browser}`);
 }

@@ -255,7 +255,9 @@ fn sample(path: &str, s: &Value) -> Vec<Value> {
         {
             json!("https://example.com/x")
         }
-        (Some("string"), p) if p.ends_with("email_to") => json!("it@example.com"),
+        (Some("string"), p) if p.ends_with("email_to") || p.ends_with("reporter_email") => {
+            json!("it@example.com")
+        }
         (Some("string"), p) if p.ends_with("pattern") => json!("x+"),
         (Some("string"), _) => json!("Example-1"),
         other => panic!("{path}: no sample for {other:?}"),

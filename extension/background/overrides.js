@@ -1,11 +1,18 @@
-// "Post anyway" decisions: when a user posts despite a blocking finding, the core frame sends
-// `gate.override` with the site, the user's justification and the findings. This module keeps the
-// last 100 in storage.local `overrides` (`[{at, site, justification, findings: [{rule, severity,
-// preview}]}]`, oldest first) so IT or the user can see why protection was bypassed.
+// "Post anyway" decisions: when a user posts despite a warning, the core frame sends
+// `gate.override` with the site, the user's justification and the findings. Each one is put on
+// record for IT: a queue record of kind "override" (tickets/queue.js: saved before anything is
+// sent, delivered exactly once to the desk or the audit endpoint, surviving restarts; the popup
+// lists it with what was sent). This module also keeps the last 100 in storage.local
+// `overrides` (`[{at, site, justification, findings: [{rule, severity, preview}]}]`, oldest
+// first), the device's own log.
 //
 // Never the post itself: findings carry only the core's redacted previews (such as `4527 ****
 // **** 1000`), and every field is cut to a bounded length. storage.local is out of content
 // scripts' reach in Chromium (policy.js sets TRUSTED_CONTEXTS).
+import { enqueue } from './tickets/queue.js';
+import { readTicketConfig } from './tickets/config.js';
+import { currentReporter } from './tickets/person.js';
+
 const api = globalThis.browser ?? globalThis.chrome;
 export const OVERRIDES_KEY = 'overrides';
 export const KEEP = 100;
@@ -29,6 +36,38 @@ export function overrideEntry(context, at = Date.now()) {
   };
 }
 
+const RANK = { block: 3, warn: 2, info: 1 };
+
+/**
+ * The queue record of one override: the most severe finding names the rule, category and
+ * severity; every finding goes as its rule, severity and redacted preview, never the match.
+ */
+export function overrideRecord(context, reporter, at = Date.now()) {
+  const findings = Array.isArray(context?.findings) ? context.findings.slice(0, 50) : [];
+  const clean = findings.map((f) => ({
+    rule: str(f?.rule, 100), category: str(f?.category, 40), severity: str(f?.severity, 20), preview: str(f?.preview, 80),
+  }));
+  const top = clean.slice().sort((a, b) => (RANK[b.severity] || 0) - (RANK[a.severity] || 0))[0] || {};
+  return {
+    id: crypto.randomUUID(),
+    kind: 'override',
+    createdAt: at,
+    updatedAt: at,
+    state: 'new',
+    attempts: 0,
+    reporter: reporter && reporter.email ? reporter : null,
+    override: {
+      at,
+      site: str(context?.site, 253),
+      rule: top.rule || '',
+      category: top.category || '',
+      severity: top.severity || '',
+      reason: str(context?.justification, 500),
+      findings: clean,
+    },
+  };
+}
+
 // One write at a time, so two quick overrides do not overwrite each other.
 let writing = Promise.resolve();
 function record(entry) {
@@ -47,8 +86,12 @@ export const overrideHandlers = {
   async 'gate.override'(msg, sender) {
     if (!fromExtensionPage(sender)) return { ok: false, error: 'not allowed' };
     if (!msg.context || typeof msg.context !== 'object') return { ok: false, error: 'context must be an object' };
-    const count = await record(overrideEntry(msg.context));
-    return { ok: true, count };
+    const at = Date.now();
+    const reporter = await currentReporter((await readTicketConfig(api)).settings || {});
+    // On record for IT first (saved before any attempt to send), then the device's log.
+    const saved = await enqueue(overrideRecord(msg.context, reporter, at));
+    const count = await record(overrideEntry(msg.context, at));
+    return { ok: true, count, id: saved.id };
   },
   /** The recorded overrides, newest first (extension pages only). */
   async 'overrides.list'(msg, sender) {

@@ -8,6 +8,8 @@
 //   report.draft {draftId}          the form: its context, the desk it will go to
 //   report.screenshot {draftId}     the form: a capture of the tab the report is about
 //   report.submit {...}             the form: saves the report and queues it; answers {id}
+//                                   (`reporter` {email, name}: typed once in the form, remembered)
+//   report.reporter                 the form: who the report is filed for ({email, name, source})
 //   report.list / report.get {id}   the popup and the form: saved reports (without screenshots)
 //   report.resend {id}              "Resend" in the popup
 //   report.flush                    runs the queue now and waits for it
@@ -15,6 +17,7 @@
 import { readTicketConfig, deskPermission } from './tickets/config.js';
 import { CATEGORIES } from './tickets/compose.js';
 import { enqueue, kick, drain, allRecords, getRecord, resend, ALARM } from './tickets/queue.js';
+import { currentReporter, rememberReporter, cleanEmail, IDENTITY_PERMISSIONS } from './tickets/person.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const DRAFT = 'reportDraft:';
@@ -108,6 +111,7 @@ function describeDesk(config) {
 function forUi(record) {
   if (!record) return null;
   const { report, ...rest } = record;
+  if (!report) return rest; // a "Post anyway" record: nothing in it stays in the background
   return { ...rest, report: { ...report, screenshot: report.screenshot ? true : null } };
 }
 
@@ -130,7 +134,15 @@ async function buildRecord(msg, draft) {
     report.screenshot = msg.screenshot;
   }
   const now = Date.now();
-  return { id: crypto.randomUUID(), createdAt: now, updatedAt: now, state: 'new', attempts: 0, report };
+  const config = await readTicketConfig(api);
+  let reporter = await currentReporter(config.settings || {});
+  if (!reporter.email && msg.reporter && cleanEmail(msg.reporter.email)) {
+    reporter = (await rememberReporter(msg.reporter)).reporter;
+  }
+  return {
+    id: crypto.randomUUID(), kind: 'report', createdAt: now, updatedAt: now, state: 'new', attempts: 0,
+    reporter: reporter.email ? reporter : null, report,
+  };
 }
 
 /** Reports hold what users wrote: only SafePost's own pages (form, popup) may read or send them. */
@@ -145,8 +157,10 @@ const handlers = {
   async 'report.draft'(msg) {
     const key = DRAFT + String(msg.draftId);
     const draft = (await api.storage.session.get(key))[key];
-    const desk = describeDesk(await readTicketConfig(api));
-    return { ok: Boolean(draft), draft: draft || null, desk, environment: await environment() };
+    const config = await readTicketConfig(api);
+    const desk = describeDesk(config);
+    const reporter = await currentReporter(config.settings || {});
+    return { ok: Boolean(draft), draft: draft || null, desk, environment: await environment(), reporter };
   },
   async 'report.screenshot'(msg) {
     const key = DRAFT + String(msg.draftId);
@@ -160,15 +174,17 @@ const handlers = {
     }
   },
   async 'report.submit'(msg) {
-    let draft = null;
-    if (msg.draftId) {
-      const key = DRAFT + String(msg.draftId);
-      draft = (await api.storage.session.get(key))[key] || null;
-      if (draft) await api.storage.session.remove(key);
-    }
+    const key = msg.draftId ? DRAFT + String(msg.draftId) : null;
+    const draft = key ? (await api.storage.session.get(key))[key] || null : null;
     const record = await buildRecord(msg, draft);
     const saved = await enqueue(record);
+    // Only once the record is saved: a worker stopped in between leaves the draft, never nothing.
+    if (draft) await api.storage.session.remove(key);
     return { ok: true, id: saved.id, record: forUi(saved) };
+  },
+  async 'report.reporter'() {
+    const config = await readTicketConfig(api);
+    return { ok: true, reporter: await currentReporter(config.settings || {}), identityPermissions: IDENTITY_PERMISSIONS };
   },
   async 'report.list'() {
     const records = (await allRecords()).sort((a, b) => b.createdAt - a.createdAt);
@@ -203,6 +219,9 @@ api.storage.onChanged.addListener((changes, area) => {
 api.commands?.onCommand.addListener((command, tab) => {
   if (command === 'report-to-it') openReport({}, tab && tab.id != null ? tab : null);
 });
+
+// A desk or audit host the user just allowed: send what waited for it.
+api.permissions?.onAdded?.addListener(() => kick());
 
 // Each time the worker starts (browser start, wake-up), send whatever is due.
 kick();

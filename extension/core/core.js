@@ -155,10 +155,10 @@ const handlers = {
     const findings = Array.isArray(msg.findings) ? msg.findings : [];
     if (typeof msg.text === 'string') post = msg.text;
     const decision = await gateDialog({ surface, live, t, findings, site, submit: submitSettings(), report: reportPost });
-    if (decision.action === 'post' && decision.justification) {
-      // Overrides are recorded by the service worker when it handles them; never the secret itself.
-      api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification,
-        findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, preview: f.preview })) } }).catch(() => {});
+    if (decision.action === 'post' && (decision.justification || findings.some((f) => f.severity === 'block'))) {
+      // Every "Post anyway" goes on record for IT (overrides.js); never the secret itself.
+      api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification || '',
+        findings: findings.map((f) => ({ rule: f.rule, category: f.category, severity: f.severity, preview: f.preview })) } }).catch(() => {});
     }
     if (decision.action === 'post') await backstop.allowed(post, findings);
     return decision;

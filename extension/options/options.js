@@ -10,7 +10,7 @@ const api = globalThis.browser ?? globalThis.chrome;
 const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
 const $ = (id) => document.getElementById(id);
 /** Settings that hold secrets: shown as set, never shown. */
-const SECRET = /^tickets\.(token|hmac_secret)$/;
+const SECRET = /^tickets\.(token|hmac_secret|audit_token)$/;
 const USER_RULE_ID = 'user_words';
 
 for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
@@ -37,7 +37,7 @@ function show(value, path) {
 
 function masked(policy) {
   const copy = JSON.parse(JSON.stringify(policy ?? null));
-  if (copy?.tickets) for (const k of ['token', 'hmac_secret']) if (k in copy.tickets) copy.tickets[k] = t('optionsSecretHidden');
+  if (copy?.tickets) for (const k of ['token', 'hmac_secret', 'audit_token']) if (k in copy.tickets) copy.tickets[k] = t('optionsSecretHidden');
   return copy;
 }
 

@@ -1,6 +1,7 @@
 // The popup's reports to IT: the "Report to IT" button and the list of saved reports with their
 // state, the ticket number or link once delivered, and for a rejected report what to do, with
-// "Resend" and "Copy".
+// "Resend" and "Copy". "Post anyway" records are listed too (class `override`), with exactly what
+// IT received: rule, site, time, the reason, the redacted previews.
 import { copyTextOf, subjectOf } from '../background/tickets/compose.js';
 
 const SHOWN = 20;
@@ -40,6 +41,28 @@ export async function showReports(section, { api, t }) {
   });
 }
 
+/** What a "Post anyway" record holds: the same fields IT receives. */
+function overrideDetails(r, t) {
+  const o = r.override || {};
+  const box = document.createElement('div');
+  box.className = 'override-sent';
+  const what = document.createElement('div');
+  what.className = 'override-what';
+  what.textContent = t('overrideWhat');
+  const reason = document.createElement('div');
+  reason.className = 'override-reason';
+  reason.textContent = o.reason ? t('overrideReason', [o.reason]) : t('overrideNoReason');
+  const list = document.createElement('ul');
+  list.className = 'override-findings';
+  for (const f of Array.isArray(o.findings) ? o.findings : []) {
+    const li = document.createElement('li');
+    li.textContent = `[${f.severity || 'info'}] ${f.rule || ''}${f.preview ? `: ${f.preview}` : ''}`;
+    list.append(li);
+  }
+  box.append(what, reason, list);
+  return box;
+}
+
 function item(r, { api, t, desk }) {
   const li = document.createElement('li');
   li.className = 'report';
@@ -51,7 +74,9 @@ function item(r, { api, t, desk }) {
   const state = document.createElement('div');
   state.className = 'report-state';
   const when = new Date(r.createdAt).toLocaleString();
-  if (r.state === 'delivered' && r.ticket) {
+  if (r.kind === 'override' && r.state === 'delivered') {
+    state.textContent = t('overrideSent', [(r.ticket && r.ticket.number) || new Date(r.deliveredAt || r.updatedAt).toLocaleString()]);
+  } else if (r.state === 'delivered' && r.ticket) {
     state.append(t('reportsStateDelivered', [r.ticket.number || '']), ' ');
     if (r.ticket.url) {
       const a = document.createElement('a');
@@ -69,6 +94,10 @@ function item(r, { api, t, desk }) {
   meta.className = 'report-when';
   meta.textContent = when;
   li.append(title, state, meta);
+  if (r.kind === 'override') {
+    li.classList.add('override');
+    li.append(overrideDetails(r, t));
+  }
   if (r.state === 'rejected' && r.lastError) {
     const hint = document.createElement('div');
     hint.className = 'report-hint';

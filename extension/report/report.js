@@ -12,11 +12,12 @@ for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = 
 document.title = t('reportTitle');
 
 const draftId = new URLSearchParams(location.search).get('draft') || '';
-const { draft, desk, environment } = await send({ type: 'report.draft', draftId });
+const { draft, desk, environment, reporter } = await send({ type: 'report.draft', draftId });
 const context = (draft && draft.context) || { findings: [], text: null, url: '', site: '' };
 let screenshot = null;
 
 showDesk(desk);
+showReporter(reporter);
 $('form').hidden = false;
 if (context.category) $('category').value = context.category;
 
@@ -74,8 +75,41 @@ function askForDesk(d) {
   return api.permissions.request({ origins: [d.permission] }).catch(() => false);
 }
 
+/** Who the report is filed for; when nobody is known, the form asks once (remembered). */
+function showReporter(who) {
+  if (who && who.email) {
+    $('filed-for').textContent = t('reportFiledFor', [who.name ? `${who.name} <${who.email}>` : who.email]);
+    $('filed-for').hidden = false;
+    $('reporter-row').hidden = true;
+    return;
+  }
+  $('reporter-row').hidden = false;
+  // Chromium can name the profile's account once the user allows it (optional permission).
+  const canAsk = api.permissions && /Chrome\//.test(navigator.userAgent) && !/Firefox\//.test(navigator.userAgent);
+  $('use-browser-account').hidden = !canAsk;
+}
+
+$('use-browser-account').addEventListener('click', async () => {
+  const granted = await api.permissions.request({ permissions: ['identity', 'identity.email'] }).catch(() => false);
+  if (!granted) return;
+  const res = await send({ type: 'report.reporter' }).catch(() => null);
+  if (res && res.reporter && res.reporter.email) showReporter(res.reporter);
+  else $('reporter-email').focus(); // no account signed in to this profile: type it once
+});
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 $('form').addEventListener('submit', async (event) => {
   event.preventDefault();
+  const typed = $('reporter-row').hidden ? '' : $('reporter-email').value.trim();
+  if (typed && !EMAIL.test(typed)) {
+    $('reporter-error').textContent = t('reportReporterInvalid');
+    $('reporter-error').hidden = false;
+    $('reporter-email').setAttribute('aria-invalid', 'true');
+    $('reporter-email').focus();
+    return;
+  }
+  $('reporter-error').hidden = true;
   $('send').disabled = true;
   await askForDesk(desk); // refused: the report is still saved, and says how to resend
   const res = await send({
@@ -92,6 +126,7 @@ $('form').addEventListener('submit', async (event) => {
       environment: $('inc-env').checked,
     },
     screenshot: $('inc-screenshot').checked ? screenshot : null,
+    reporter: typed ? { email: typed } : null,
   }).catch((err) => ({ ok: false, error: err.message }));
   if (!res || !res.ok) {
     $('send').disabled = false;

@@ -58,7 +58,15 @@ pub const TICKETS_KEYS: &[&str] = &[
     "category",
     "hmac_secret",
     "email_to",
+    "reporter_email",
+    "reporter_name",
+    "audit_endpoint",
+    "audit_format",
+    "audit_token",
 ];
+
+/// `tickets.audit_format`: how "Post anyway" records reach an audit endpoint.
+pub const AUDIT_FORMATS: &[&str] = &["json", "splunk_hec"];
 pub const RULE_KINDS: &[&str] = &["keywords", "regex", "builtin"];
 
 /// The policy document version this SafePost understands.
@@ -714,6 +722,14 @@ fn parse_tickets(ctx: &mut Ctx, v: &Value) -> Option<Tickets> {
     let endpoint = m
         .get("endpoint")
         .and_then(|v| ctx.url("tickets.endpoint", v, true));
+    let audit_endpoint = m
+        .get("audit_endpoint")
+        .and_then(|v| ctx.url("tickets.audit_endpoint", v, true));
+    let audit_format = m.get("audit_format").and_then(|v| {
+        ctx.choice("tickets.audit_format", v, AUDIT_FORMATS, |s| {
+            AUDIT_FORMATS.contains(&s).then(|| s.to_string())
+        })
+    });
     let mut text = |key: &str| -> Option<String> {
         let v = m.get(key)?;
         let s = ctx.string(&format!("tickets.{key}"), v)?;
@@ -735,7 +751,20 @@ fn parse_tickets(ctx: &mut Ctx, v: &Value) -> Option<Tickets> {
         category: text("category"),
         hmac_secret: text("hmac_secret"),
         email_to: text("email_to"),
+        reporter_email: text("reporter_email"),
+        reporter_name: text("reporter_name"),
+        audit_endpoint,
+        audit_format,
+        audit_token: text("audit_token"),
     };
+    if let Some(to) = &t.reporter_email {
+        if check_email(to).is_err() {
+            ctx.err(
+                "tickets.reporter_email",
+                format!("{to:?} is not an e-mail address"),
+            );
+        }
+    }
     if let Some(to) = &t.email_to {
         if check_email(to).is_err() {
             ctx.err(

@@ -329,6 +329,13 @@ pub struct Tickets {
     pub category: Option<String>,
     pub hmac_secret: Option<String>,
     pub email_to: Option<String>,
+    /// The employee reports are filed for, when IT sets it per user or machine.
+    pub reporter_email: Option<String>,
+    pub reporter_name: Option<String>,
+    /// Where "Post anyway" records go instead of the desk (https), in `audit_format`.
+    pub audit_endpoint: Option<String>,
+    pub audit_format: Option<String>,
+    pub audit_token: Option<String>,
 }
 
 /// What the extension does when the core cannot load.

@@ -211,6 +211,7 @@ describe('the deployment kit (docs/deploy)', () => {
       if (install) {
         assert.equal(install[CHROME_EXTENSION_ID]?.installation_mode, 'force_installed', `${where}: force-installs SafePost`);
         assert.match(install[CHROME_EXTENSION_ID].update_url, /^https:\/\/.+\/updates\.xml$/);
+        assert.equal(install[CHROME_EXTENSION_ID].toolbar_pin, 'force_pinned', `${where}: pins the toolbar button (Report to IT)`);
       }
     }
   });

@@ -2,6 +2,9 @@
 // local servers that check every request against the product's documented shape
 // (tests/support/desk-servers.mjs). Settings arrive the only way they can: Chromium managed policy.
 // Each adapter also survives a lost answer to its first request without creating a second ticket.
+// The employee is the one the ticket is for: ServiceNow's caller (looked up by e-mail), JSM's
+// raiseOnBehalfOf, Zendesk's requester (an anonymous request: no credential at all), asked once
+// in the form when IT names nobody, and remembered.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
@@ -11,6 +14,8 @@ import {
 } from '../support/tickets-browser.mjs';
 
 let server; let ext; let profile; let b; let unsetPolicy;
+const EMPLOYEE = { reporter_email: 'sam.okafor@corp.example', reporter_name: 'Sam Okafor' };
+const SAM = { sys_id: '6816f79cc0a8016401c5a33be04be441', email: 'sam.okafor@corp.example', user_name: 'sokafor' };
 
 before(async () => {
   server = await startServer();
@@ -60,8 +65,16 @@ async function openForm(path = '/') {
   return { form, site };
 }
 
-async function fileReport({ description, category = 'security', screenshot = false }) {
+async function fileReport({ description, category = 'security', screenshot = false, email = null, filedFor = null }) {
   const { form, site } = await openForm();
+  if (filedFor) {
+    assert.match(await form.textContent('#filed-for'), filedFor);
+    assert.equal(await form.isHidden('#reporter-row'), true, 'asked only once');
+  }
+  if (email) {
+    assert.equal(await form.isVisible('#reporter-email'), true, 'the form asks who is reporting');
+    await form.fill('#reporter-email', email);
+  }
   await form.selectOption('#category', category);
   await form.fill('#description', description);
   if (screenshot) {
@@ -77,7 +90,7 @@ async function fileReport({ description, category = 'security', screenshot = fal
   const text = await form.textContent('#result');
   const href = await form.getAttribute('#ticket-link', 'href').catch(() => null);
   await Promise.all([form.close(), site.close()]);
-  const saved = (await reports(b)).find((r) => r.report.description === description);
+  const saved = (await reports(b)).find((r) => r.report?.description === description);
   return { state, text, href, saved };
 }
 
@@ -97,16 +110,18 @@ const isJpeg = (bytes) => bytes[0] === 0xff && bytes[1] === 0xd8;
 
 describe('adapters (checking servers)', () => {
   test('ServiceNow: incident with correlation_id, screenshot attached, one incident despite a lost answer', async () => {
-    const desk = await startDesk('servicenow', { auth: basic('safepost.svc', 's3cret'), fault: loseFirst((p) => p === '/api/now/table/incident') });
+    const desk = await startDesk('servicenow', { auth: basic('safepost.svc', 's3cret'), fault: loseFirst((p) => p === '/api/now/table/incident'),
+      users: [{ sys_id: '9d385017c611228701d22104cc95c371', email: 'safepost.svc@corp.example', user_name: 'safepost.svc' }, SAM] });
     try {
-      await useDesk({ adapter: 'servicenow', endpoint: desk.url, username: 'safepost.svc', token: 's3cret', caller_id: 'safepost.svc', category: 'security' });
+      await useDesk({ adapter: 'servicenow', endpoint: desk.url, username: 'safepost.svc', token: 's3cret', caller_id: '9d385017c611228701d22104cc95c371', category: 'security', ...EMPLOYEE });
       const r = await fileReport({ description: 'Someone is impersonating our CEO on LinkedIn.', screenshot: true });
       assert.equal(r.state, 'delivered', r.text);
       assert.deepEqual(desk.violations, []);
       assert.equal(desk.tickets.length, 1, 'the lost answer did not produce a second incident');
       const inc = desk.tickets[0];
       assert.equal(inc.correlation_id, r.saved.id);
-      assert.equal(inc.caller_id, 'safepost.svc');
+      assert.equal(inc.caller_id, SAM.sys_id, 'the employee, found by e-mail address, is the caller');
+      assert.ok(desk.requests.some((q) => q.path === '/api/now/table/sys_user'), 'looked up in sys_user');
       assert.equal(inc.category, 'security');
       assert.match(inc.short_description, /^Security concern: 127\.0\.0\.1:\d+ \[SafePost [0-9a-f]{8}\]$/);
       assert.match(inc.description, /impersonating our CEO/);
@@ -114,9 +129,21 @@ describe('adapters (checking servers)', () => {
       assert.equal(inc.attachments.length, 1);
       assert.ok(isJpeg(inc.attachments[0].bytes), 'the screenshot is a JPEG');
       assert.equal(r.saved.ticket.number, inc.number);
-      assert.equal(r.href, `${desk.url}/nav_to.do?uri=${encodeURIComponent(`incident.do?sys_id=${inc.sys_id}`)}`);
+      assert.equal(r.href, `${desk.url}/sp?id=ticket&table=incident&sys_id=${inc.sys_id}`, 'the Service Portal page the caller can open');
       assert.equal(r.saved.report.screenshot, null, 'the screenshot is dropped from storage once delivered');
       assert.ok(r.saved.attempts >= 2, 'the first answer was lost, so it took a second attempt');
+
+      // A shared token on the laptop: the options page names the risk and the least rights.
+      const options = await b.context.newPage();
+      await options.goto(`chrome-extension://${b.extensionId}/extension/options/options.html`);
+      await options.waitForSelector('#desk-risk:not([hidden])');
+      const risk = await options.textContent('#desk-risk');
+      assert.match(risk, /ServiceNow token/);
+      assert.match(risk, /reading other people's tickets/);
+      assert.match(risk, /Least rights/);
+      assert.match(risk, /DeveloperToolsAvailability/);
+      assert.ok(!(await options.textContent('body')).includes('s3cret'), 'the token itself is never shown');
+      await options.close();
     } finally {
       await desk.close();
     }
@@ -125,7 +152,7 @@ describe('adapters (checking servers)', () => {
   test('Jira Service Management: request + temporary attachment, one request despite a lost answer', async () => {
     const desk = await startDesk('jira', { auth: basic('it-bot@corp.example', 'jira-token'), fault: loseFirst((p) => p === '/rest/servicedeskapi/request') });
     try {
-      await useDesk({ adapter: 'jira_service_management', endpoint: desk.url, username: 'it-bot@corp.example', token: 'jira-token', service_desk_id: '4', request_type_id: '17' });
+      await useDesk({ adapter: 'jira_service_management', endpoint: desk.url, username: 'it-bot@corp.example', token: 'jira-token', service_desk_id: '4', request_type_id: '17', ...EMPLOYEE });
       const r = await fileReport({ description: 'Phishing DM pretending to be HR.', category: 'scam', screenshot: true });
       assert.equal(r.state, 'delivered', r.text);
       assert.deepEqual(desk.violations, []);
@@ -133,6 +160,7 @@ describe('adapters (checking servers)', () => {
       const t = desk.tickets[0];
       assert.equal(t.serviceDeskId, '4');
       assert.equal(t.requestTypeId, '17');
+      assert.equal(t.raiseOnBehalfOf, 'sam.okafor@corp.example', 'raised on behalf of the employee');
       assert.match(t.summary, /^Suspicious message or scam: .* \[SafePost [0-9a-f]{8}\]$/);
       assert.match(t.description, /Phishing DM pretending to be HR\./);
       assert.equal(t.attachments.length, 1, 'the screenshot went through attachTemporaryFile');
@@ -249,5 +277,31 @@ describe('adapters (checking servers)', () => {
     await Promise.all([form.close(), site.close()]);
     const saved = await waitFor(async () => (await reports(b)).find((x) => x.report.description === 'Nowhere to send this yet.'));
     assert.equal(saved.state, 'unconfigured');
+  });
+
+  test('Zendesk without any credential: an anonymous request whose requester is the employee, asked once in the form', async () => {
+    const desk = await startDesk('zendesk', { auth: basic('agent@corp.example/token', 'zd-token'), anonymous: true });
+    try {
+      await useDesk({ adapter: 'zendesk', endpoint: desk.url });
+      const first = await fileReport({ description: 'Anonymous one: a fake giveaway using our logo.', category: 'scam', email: 'lee.chen@corp.example' });
+      assert.equal(first.state, 'delivered', first.text);
+      const second = await fileReport({ description: 'Anonymous two: the same account again.', category: 'scam', filedFor: /Filed for lee\.chen@corp\.example/ });
+      assert.equal(second.state, 'delivered', second.text);
+      assert.deepEqual(desk.violations, []);
+      assert.equal(desk.tickets.length, 2);
+      for (const t of desk.tickets) {
+        assert.equal(t.anonymous, true, 'no credential was sent');
+        assert.deepEqual(t.requester, { email: 'lee.chen@corp.example', name: 'lee.chen' });
+      }
+      assert.ok(desk.requests.every((q) => !q.headers.authorization), 'nothing on the laptop could read other requests');
+      assert.equal(second.href, `${desk.url}/hc/requests/${desk.tickets[1].id}`, 'the help centre page');
+      const options = await b.context.newPage();
+      await options.goto(`chrome-extension://${b.extensionId}/extension/options/options.html`);
+      await options.waitForSelector('#desk-risk[data-checked="none"]', { state: 'attached' });
+      assert.equal(await options.isHidden('#desk-risk'), true, 'no credential, no warning');
+      await options.close();
+    } finally {
+      await desk.close();
+    }
   });
 });

@@ -2,14 +2,31 @@
 // Chromium with the real extension files reports through its UI (the popup's "Report to IT"
 // button, and a warning panel's report.open with findings), and the test reads the tickets back
 // through RT's REST2 API: subject, queue, content, and that only what the user chose was sent.
+// The employee (here from the per-user policy value IT sets) is each ticket's Requestor and gets
+// a SelfService link; a "Post anyway" on a real composer arrives as its own ticket.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest } from 'node:http';
 import { startServer } from '../support/server.mjs';
 import { startRt, rtInstalled, ticketContent, ID_FIELD } from '../support/rt.mjs';
 import {
-  extensionCopy, newProfile, launchChromiumProfile, setManagedTickets, waitForDesk, reports, removeDir,
+  extensionCopy, newProfile, launchChromiumProfile, setManagedTickets, waitForDesk, reports, removeDir, waitFor,
 } from '../support/tickets-browser.mjs';
+import {
+  chooseInDialog, openTextareaIn, safepostFrame, waitForDialog, waitForPosts, waitInFrame,
+} from '../support/extension-ui.mjs';
+
+const EMPLOYEE = { reporter_email: 'ana.lopez@example.com', reporter_name: 'Ana Lopez' };
+
+/** The e-mail addresses RT lists as a ticket's requestors. */
+async function requestors(rt, ticket) {
+  const out = [];
+  for (const r of ticket.Requestor || []) {
+    const user = await rt.api(`/user/${encodeURIComponent(r.id)}`);
+    out.push(user.json && user.json.EmailAddress);
+  }
+  return out;
+}
 
 /** Waits until the form shows a final state and asserts it is "delivered". */
 async function settled(form) {
@@ -21,6 +38,7 @@ async function settled(form) {
 }
 
 const SECRET = '4111 1111 1111 1111';
+const CARD = '4527 3312 8806 1000'; // a real-looking card number: a blocking finding
 
 /**
  * A proxy in front of RT that passes everything on, except that RT's answer to the first ticket
@@ -68,7 +86,7 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: rtMissing() }, () 
     [rt, server] = await Promise.all([startRt(), startServer()]);
     ext = extensionCopy();
     profile = newProfile();
-    const tickets = { adapter: 'request_tracker', endpoint: rt.url, token: rt.token, queue: 'General' };
+    const tickets = { adapter: 'request_tracker', endpoint: rt.url, token: rt.token, queue: 'General', ...EMPLOYEE };
     unsetPolicy = setManagedTickets(tickets);
     b = await launchChromiumProfile({ profileDir: profile, extensionDir: ext });
     await waitForDesk(b, tickets);
@@ -105,6 +123,8 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: rtMissing() }, () 
     const form = await formPromise;
     await form.waitForSelector('#form:not([hidden])');
     assert.match(await form.textContent('#desk'), /Request Tracker \(127\.0\.0\.1:\d+\)/);
+    assert.match(await form.textContent('#filed-for'), /Filed for Ana Lopez <ana\.lopez@example\.com>/);
+    assert.equal(await form.isHidden('#reporter-row'), true, 'nobody is asked when IT names the employee');
     assert.equal(await form.textContent('#page-preview'), `${server.url}/`);
     await form.selectOption('#category', 'scam');
     await form.fill('#description', 'A DM asking me to "verify" my payroll login on a look-alike site.');
@@ -112,10 +132,14 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: rtMissing() }, () 
     await settled(form);
     const link = await form.getAttribute('#ticket-link', 'href');
     const id = /id=(\d+)$/.exec(link)[1];
-    assert.equal(link, `${rt.url}/Ticket/Display.html?id=${id}`);
+    assert.equal(link, `${rt.url}/SelfService/Display.html?id=${id}`, 'the employee\'s page, not the staff interface');
+    const selfService = await fetch(link);
+    assert.equal(selfService.status, 200);
+    assert.match(await selfService.text(), /name="user"/, 'RT SelfService asks the employee to log in');
 
     const t = await rt.api(`/ticket/${id}`);
     assert.equal(t.status, 200);
+    assert.deepEqual(await requestors(rt, t.json), ['ana.lopez@example.com'], 'the employee is the Requestor');
     const [saved] = (await reports(b)).filter((r) => r.ticket && r.ticket.id === id);
     assert.ok(saved, 'the saved report knows its ticket');
     assert.equal(t.json.Subject, `Suspicious message or scam: 127.0.0.1:${server.port} [SafePost ${saved.id.replace(/-/g, '').slice(0, 8)}]`);
@@ -129,6 +153,7 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: rtMissing() }, () 
     assert.match(text, new RegExp(`Page: ${server.url.replace(/\./g, '\\.')}/`));
     assert.match(text, /Environment: Chromium [\d.]+; SafePost \d+\.\d+\.\d+.*policy \S+/);
     assert.match(text, new RegExp(`Report ID: ${saved.id}`));
+    assert.match(text, /Reported by: Ana Lopez <ana\.lopez@example\.com>/);
 
     // The popup lists it as delivered with the ticket number.
     await popup.reload();
@@ -166,6 +191,50 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: rtMissing() }, () 
     assert.ok(!text.includes('/compose'), 'page address unticked');
     assert.ok(!/Environment:/.test(text), 'versions unticked');
     assert.ok(!text.includes('Booked the offsite'), 'post text not ticked');
+  });
+  test('"Post anyway" on a real composer arrives in RT as its own ticket, filed for the employee, without the secret', async () => {
+    const page = await openTextareaIn(await b.context.newPage(), server);
+    await page.keyboard.type(`Booked the offsite, card ${CARD} exp 12/29`);
+    const frame = await safepostFrame(page);
+    await waitInFrame(frame, () => document.getElementById('count')?.dataset.severity === 'block' || null);
+    const posted = server.posts.length;
+    await page.click('#post');
+    await waitForDialog(frame);
+    await chooseInDialog(frame, 'post');
+    await waitInFrame(frame, () => !document.querySelector('.justification')?.hidden || null);
+    await frame.evaluate(() => { document.getElementById('justification').value = 'Card from the vendor docs, not real'; });
+    await chooseInDialog(frame, 'post');
+    await waitForPosts(server, posted + 1);
+
+    const rec = await waitFor(async () => (await reports(b)).find((r) => r.kind === 'override' && r.state === 'delivered') || null,
+      { timeout: 60000, what: 'the override delivered' });
+    const t = await rt.api(`/ticket/${rec.ticket.id}`);
+    assert.equal(t.status, 200);
+    assert.equal(t.json.Subject, `Post anyway: credit_card on 127.0.0.1 [SafePost ${rec.id.replace(/-/g, '').slice(0, 8)}]`);
+    assert.deepEqual(await requestors(rt, t.json), ['ana.lopez@example.com']);
+    const cf = (t.json.CustomFields || []).find((f) => f.name === ID_FIELD);
+    assert.deepEqual(cf && cf.values, [rec.id]);
+    const { text } = await ticketContent(rt, rec.ticket.id);
+    assert.match(text, /Ana Lopez <ana\.lopez@example\.com> chose "Post anyway"/);
+    assert.match(text, /Reason given: Card from the vendor docs, not real/);
+    assert.match(text, /Rule: credit_card \(category personal_data, severity block\)/);
+    assert.match(text, /Site: 127\.0\.0\.1\n/);
+    assert.match(text, /Time: \d{4}-\d\d-\d\dT/);
+    assert.match(text, /- \[block\] credit_card: \S+/);
+    assert.ok(!text.includes(CARD) && !text.includes('3312 8806'), `the card number never leaves the device: ${text}`);
+    assert.ok(!text.includes('Booked the offsite'), 'nor the post');
+    const total = await rt.api(`/tickets?query=${encodeURIComponent(`'CF.{${ID_FIELD}}' = '${rec.id}'`)}`);
+    assert.equal(total.json.total, 1, 'one ticket for one override');
+
+    // The popup shows the employee what was sent.
+    const popup = await b.context.newPage();
+    await popup.goto(`chrome-extension://${b.extensionId}/extension/popup/popup.html`);
+    const row = await popup.waitForSelector(`.report.override[data-id="${rec.id}"][data-state="delivered"]`);
+    const shown = await row.textContent();
+    assert.match(shown, /Sent to IT: #\d+/);
+    assert.match(shown, /Your reason: Card from the vendor docs, not real/);
+    assert.match(shown, /\[block\] credit_card: /);
+    assert.ok(!shown.includes(CARD));
   });
   test('RT\'s answer to the creation is lost: the retry finds the ticket through REST2 instead of filing another', async () => {
     const proxy = await lossyProxy(rt.url);

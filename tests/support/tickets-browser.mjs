@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROME_EXTENSION_ID, DIST_CHROME } from './browsers.mjs';
 
-/** A private copy of the built extension; `editManifest(m)` may change the copy's manifest. */
-export function extensionCopy({ from = DIST_CHROME, editManifest } = {}) {
+/** A private copy of the built extension (SAFEPOST_CHROME_DIR: another build, e.g. the code before a fix); `editManifest(m)` may change the copy's manifest. */
+export function extensionCopy({ from = process.env.SAFEPOST_CHROME_DIR || DIST_CHROME, editManifest } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'safepost-ext-'));
   cpSync(from, dir, { recursive: true });
   // Chromium passes a managed value to the extension only if managed_schema.json declares it.

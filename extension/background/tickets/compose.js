@@ -33,14 +33,29 @@ export function pageHost(report) {
   }
 }
 
-/** `Suspicious message or scam: x.com [SafePost 1a2b3c4d]` */
+/** `Name <email>`, `email`, or 'not given', for ticket text. */
+export function reporterLine(reporter) {
+  if (!reporter || !reporter.email) return 'not given';
+  return reporter.name ? `${reporter.name} <${reporter.email}>` : reporter.email;
+}
+
+/** A "Post anyway" record rather than a report to IT. */
+export const isOverride = (record) => Boolean(record && record.kind === 'override');
+
+/** `Suspicious message or scam: x.com [SafePost 1a2b3c4d]`; an override:
+ * `Post anyway: credit_card on x.com [SafePost 1a2b3c4d]` */
 export function subjectOf(record) {
+  if (isOverride(record)) {
+    const o = record.override;
+    return `Post anyway: ${o.rule || 'finding'}${o.site ? ` on ${o.site}` : ''} [SafePost ${shortRef(record.id)}]`;
+  }
   const host = pageHost(record.report);
   return `${categoryLabel(record.report.category)}${host ? `: ${host}` : ''} [SafePost ${shortRef(record.id)}]`;
 }
 
 /** The plain-text body: the user's words first, then only what the user chose to include. */
 export function bodyOf(record) {
+  if (isOverride(record)) return overrideBodyOf(record);
   const r = record.report;
   const lines = [];
   lines.push(r.description && r.description.trim() ? r.description.trim() : '(no description)');
@@ -64,8 +79,29 @@ export function bodyOf(record) {
     lines.push(`Environment: ${e.browser || 'unknown browser'}; SafePost ${e.extension || '?'}`
       + `${e.core ? ` (core ${e.core})` : ''}; policy ${e.policyVersion || 'none'}`);
   }
+  lines.push(`Reported by: ${reporterLine(record.reporter)}`);
   if (r.screenshot) lines.push('Screenshot: attached (screenshot of the visible tab, shown to the user before sending)');
   lines.push(`Report ID: ${record.id} (created ${new Date(record.createdAt).toISOString()})`);
+  return lines.join('\n');
+}
+
+/** The text of a "Post anyway" record: what was overridden, where, when, why and by whom. */
+function overrideBodyOf(record) {
+  const o = record.override;
+  const lines = [
+    `${reporterLine(record.reporter)} chose "Post anyway" despite SafePost's warning.`,
+    '',
+    `Reason given: ${o.reason ? o.reason : '(none)'}`,
+    `Rule: ${o.rule || '?'} (category ${o.category || '?'}, severity ${o.severity || '?'})`,
+    `Site: ${o.site || '?'}`,
+    `Time: ${new Date(o.at).toISOString()}`,
+  ];
+  if (o.findings.length) {
+    lines.push('Findings (previews are redacted by SafePost):');
+    for (const f of o.findings) lines.push(`- [${f.severity || 'info'}] ${f.rule || 'rule'}${f.preview ? `: ${f.preview}` : ''}`);
+  }
+  lines.push(`Person: ${reporterLine(record.reporter)}`);
+  lines.push(`Override ID: ${record.id}`);
   return lines.join('\n');
 }
 

@@ -14,7 +14,7 @@ export const ADAPTERS = ['servicenow', 'jira_service_management', 'zendesk', 're
 export const RETRY_DEFAULTS = { initialDelaySeconds: 2, maxDelaySeconds: 900, timeoutSeconds: 15 };
 const RETRY_KEYS = { initialDelaySeconds: 'initial_delay_seconds', maxDelaySeconds: 'max_delay_seconds', timeoutSeconds: 'timeout_seconds' };
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+export const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** An error in IT's settings: the report is kept and the user told what to pass on to IT. */
 export class ConfigError extends Error {

@@ -1,6 +1,7 @@
 // One HTTP exchange with a service desk, and what its outcome means for the queue.
 //
-// Outcomes: 2xx is success; a network error, a timeout, 408, 429 and 5xx are worth retrying; any
+// Outcomes: 2xx is success; a network error, a timeout, 408, 429 and 5xx are worth retrying (429
+// and 503 after the `Retry-After` / `X-RateLimit-Reset` the desk gives); any
 // other status is a rejection (bad token, missing field), which no retry will fix. A redirect is a
 // rejection too: following it would turn a POST into a GET, so IT must configure the final URL.
 
@@ -70,9 +71,35 @@ export async function request(url, { method = 'GET', headers = {}, body, timeout
   // Only a 4xx is the desk's considered refusal; anything else (5xx, or a status no desk sends,
   // as a broken-off answer can yield) may succeed later.
   const retry = !(res.status >= 400 && res.status < 500) || res.status === 408 || res.status === 429;
-  throw new DeliveryError(`the service desk answered HTTP ${res.status}${summary(json, text)}`, {
+  const err = new DeliveryError(`the service desk answered HTTP ${res.status}${summary(json, text)}`, {
     retry, status: res.status, hint: retry ? '' : hintFor(res.status), detail: text.slice(0, 500),
   });
+  // A desk that is rate limiting or down for maintenance says when to come back: the queue
+  // waits at least that long (and at most a day) before the next attempt.
+  if (res.status === 429 || res.status === 503) err.retryAfterMs = retryAfterMs(res.headers);
+  throw err;
+}
+
+/**
+ * `Retry-After` (seconds, or an HTTP date) or `X-RateLimit-Reset` (Unix seconds, seconds to
+ * wait, or an ISO date as Jira sends it) as milliseconds from now; 0 when neither says.
+ */
+export function retryAfterMs(headers, now = Date.now()) {
+  const day = 86400000;
+  const read = (name) => (headers && typeof headers.get === 'function' ? headers.get(name) : null);
+  const parse = (v) => {
+    if (v == null || String(v).trim() === '') return 0;
+    const t = String(v).trim();
+    if (/^\d+(\.\d+)?$/.test(t)) {
+      const n = Number(t);
+      // Above a billion it is a moment (Unix seconds), below it a number of seconds to wait.
+      return n > 1e9 ? n * 1000 - now : n * 1000;
+    }
+    const at = Date.parse(t);
+    return Number.isFinite(at) ? at - now : 0;
+  };
+  const ms = Math.max(parse(read('retry-after')), parse(read('x-ratelimit-reset')));
+  return Math.min(Math.max(0, Math.round(ms)), day);
 }
 
 function summary(json, text) {

@@ -9,6 +9,10 @@
 // (`GET /rest/servicedeskapi/request?searchTerm=...`) and checks the full report id in the
 // description before treating a hit as this report. Each step is saved, so a retry resumes
 // where the last attempt stopped.
+//
+// The employee is the customer the request is raised for (`raiseOnBehalfOf`, their e-mail
+// address: JSM finds or creates the customer), so the request is theirs in the customer portal,
+// where the link SafePost shows opens it.
 import { joinUrl, str } from './config.js';
 import { request, DeliveryError, basicAuth } from './http.js';
 import { subjectOf, bodyOf, shortRef, splitDataUrl, base64ToBytes } from './compose.js';
@@ -46,6 +50,7 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
   if (!progress.issue) {
     const requestFieldValues = { summary: subjectOf(record), description: bodyOf(record) };
     const body = { serviceDeskId, requestTypeId, requestFieldValues };
+    if (record.reporter && record.reporter.email) body.raiseOnBehalfOf = record.reporter.email;
     const res = await request(`${api}/request`, {
       method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body), timeoutMs,
     });
@@ -55,7 +60,7 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
   }
   await saveProgress(progress);
 
-  const shot = splitDataUrl(record.report.screenshot);
+  const shot = splitDataUrl(record.report?.screenshot);
   if (shot && !progress.attached) {
     // A temporary file expires after a while: upload it right before attaching, on each attempt.
     const form = new FormData();

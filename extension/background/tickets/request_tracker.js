@@ -6,6 +6,10 @@
 // Before any attempt that follows an earlier one (whose answer may have been lost), SafePost
 // searches the tickets for that reference; a hit whose custom field, if set, holds this report's
 // id is this report's ticket, and nothing is created.
+//
+// The employee is the ticket's `Requestor` (RT creates an unprivileged user for a new address),
+// so RT's replies go to them; the link SafePost shows them opens RT's SelfService, the part of RT
+// a requestor may open (Ticket/Display.html is for staff).
 import { joinUrl, str } from './config.js';
 import { request, DeliveryError } from './http.js';
 import { subjectOf, bodyOf, shortRef, splitDataUrl } from './compose.js';
@@ -40,7 +44,8 @@ export async function deliver({ record, settings, timeoutMs, mayExist }) {
     ContentType: 'text/plain',
     CustomFields: { [ID_FIELD]: record.id },
   };
-  const shot = splitDataUrl(record.report.screenshot);
+  if (record.reporter && record.reporter.email) body.Requestor = record.reporter.email;
+  const shot = splitDataUrl(record.report?.screenshot);
   if (shot) {
     body.Attachments = [{ FileName: shot.type === 'image/png' ? 'screenshot.png' : 'screenshot.jpg', FileType: shot.type, FileContent: shot.base64 }];
   }
@@ -53,5 +58,5 @@ export async function deliver({ record, settings, timeoutMs, mayExist }) {
 }
 
 function ticketOf(settings, id) {
-  return { id, number: `#${id}`, url: joinUrl(settings.endpoint, `/Ticket/Display.html?id=${encodeURIComponent(id)}`) };
+  return { id, number: `#${id}`, url: joinUrl(settings.endpoint, `/SelfService/Display.html?id=${encodeURIComponent(id)}`) };
 }

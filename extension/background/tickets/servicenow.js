@@ -5,6 +5,11 @@
 // one, looks it up (`GET /api/now/table/incident?sysparm_query=correlation_id=...`): if an incident
 // exists, nothing is created. The screenshot goes through the Attachment API once the incident
 // exists; that step is saved, so a retry attaches it without creating a second incident.
+//
+// The employee is the incident's caller: `caller_id` is the sys_id of the user found by e-mail
+// address or user name (`GET /api/now/table/sys_user`); IT's `tickets.caller_id` is used only
+// when nobody is known or found. The link shown to the employee opens the incident in the
+// Service Portal (`/sp?id=ticket`), which callers may open; `nav_to.do` is for fulfillers.
 import { joinUrl, str } from './config.js';
 import { request, DeliveryError, basicAuth } from './http.js';
 import { subjectOf, bodyOf, splitDataUrl, base64ToBytes } from './compose.js';
@@ -44,7 +49,7 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
     // The user's category travels in the subject and description; `category` is IT's routing value.
     const category = str(settings, 'category');
     if (category) body.category = category;
-    const caller = str(settings, 'caller_id');
+    const caller = (await findCaller(base, record.reporter, headers, timeoutMs)) || str(settings, 'caller_id');
     if (caller) body.caller_id = caller;
     const res = await request(base, {
       method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body), timeoutMs,
@@ -55,7 +60,7 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
   }
   await saveProgress({ incident });
 
-  const shot = splitDataUrl(record.report.screenshot);
+  const shot = splitDataUrl(record.report?.screenshot);
   if (shot && !(record.progress && record.progress.attached)) {
     const name = shot.type === 'image/png' ? 'screenshot.png' : 'screenshot.jpg';
     const q = new URLSearchParams({ table_name: table, table_sys_id: incident.sys_id, file_name: name });
@@ -67,6 +72,21 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
   return {
     id: incident.sys_id,
     number: incident.number || incident.sys_id,
-    url: joinUrl(settings.endpoint, `/nav_to.do?uri=${encodeURIComponent(`${table}.do?sys_id=${incident.sys_id}`)}`),
+    url: joinUrl(settings.endpoint, `/sp?id=ticket&table=${table}&sys_id=${encodeURIComponent(incident.sys_id)}`),
   };
+}
+
+/** The sys_id of the employee's ServiceNow user (by e-mail, else user name), or ''. */
+async function findCaller(incidentBase, reporter, headers, timeoutMs) {
+  if (!reporter || !reporter.email) return '';
+  const users = incidentBase.replace(/\/api\/now\/table\/incident$/, '/api/now/table/sys_user');
+  const name = reporter.email.split('@')[0];
+  const q = `sysparm_query=${encodeURIComponent(`email=${reporter.email}^ORuser_name=${reporter.email}^ORuser_name=${name}`)}&sysparm_fields=sys_id,email,user_name&sysparm_limit=5`;
+  const found = await request(`${users}?${q}`, { headers, timeoutMs });
+  const list = found.json && Array.isArray(found.json.result) ? found.json.result : [];
+  const lower = reporter.email.toLowerCase();
+  const hit = list.find((u) => String(u.email || '').toLowerCase() === lower)
+    || list.find((u) => String(u.user_name || '').toLowerCase() === lower)
+    || list.find((u) => String(u.user_name || '').toLowerCase() === name.toLowerCase());
+  return hit && hit.sys_id ? String(hit.sys_id) : '';
 }

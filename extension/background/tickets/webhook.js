@@ -1,4 +1,5 @@
-// A generic webhook: one documented JSON body (schema "safepost.report/1", see docs/tickets.md),
+// A generic webhook: one documented JSON body (schema "safepost.report/1", or
+// "safepost.override/1" for a "Post anyway" record; see docs/tickets.md),
 // optionally signed with HMAC-SHA256, which also suits Teams and Slack workflows.
 //
 // Headers: `Idempotency-Key` and `X-SafePost-Report-Id` carry the report id (receivers dedupe on
@@ -8,11 +9,14 @@
 // `{id, number, url}`.
 import { str, isObject } from './config.js';
 import { request } from './http.js';
-import { subjectOf, bodyOf, copyTextOf, categoryLabel, splitDataUrl } from './compose.js';
+import { subjectOf, bodyOf, copyTextOf, categoryLabel, splitDataUrl, isOverride } from './compose.js';
+import { overrideEvent } from './audit.js';
 
 export const SCHEMA = 'safepost.report/1';
 
 export function webhookBody(record) {
+  // A "Post anyway" record is a record type of its own (schema safepost.override/1).
+  if (isOverride(record)) return overrideEvent(record);
   const r = record.report;
   const shot = splitDataUrl(r.screenshot);
   return {
@@ -29,6 +33,7 @@ export function webhookBody(record) {
     findings: Array.isArray(r.findings) ? r.findings : null,
     postText: typeof r.postText === 'string' ? r.postText : null,
     environment: r.environment || null,
+    reporter: record.reporter && record.reporter.email ? record.reporter : null,
     screenshot: shot ? { type: shot.type, base64: shot.base64 } : null,
   };
 }

@@ -12,20 +12,26 @@ import { joinUrl, str } from './config.js';
 import { request, DeliveryError, basicAuth } from './http.js';
 import { subjectOf, bodyOf, shortRef, splitDataUrl, base64ToBytes } from './compose.js';
 
-function authHeaders(settings) {
+// The employee is the `requester` ({name, email}). Without any credential in the policy the
+// request is an anonymous request (Zendesk's "anyone can submit tickets" setting), which needs the
+// requester and lets the laptop read nothing; the search before a retry then is not possible, and
+// the Idempotency-Key alone keeps a retry from filing twice.
+function authHeaders(settings, reporter) {
   const token = str(settings, 'token');
   const email = str(settings, 'username');
   if (email && token) return { Authorization: basicAuth(`${email}/token`, token) }; // agent email + API token
   if (token) return { Authorization: `Bearer ${token}` }; // OAuth access token
-  throw new DeliveryError('no Zendesk credentials in the SafePost policy', {
-    retry: false, hint: 'Tell IT the SafePost policy lacks tickets.username (an email) and tickets.token for Zendesk; resend once fixed.',
+  if (reporter && reporter.email) return {}; // anonymous request
+  throw new DeliveryError('Zendesk needs your e-mail address or a credential in the SafePost policy', {
+    retry: false, hint: 'Give your e-mail address in the report form and resend, or tell IT the SafePost policy lacks tickets.token for Zendesk.',
   });
 }
 
 export async function deliver({ record, settings, timeoutMs, mayExist, saveProgress }) {
-  const headers = { ...authHeaders(settings), Accept: 'application/json' };
+  const auth = authHeaders(settings, record.reporter);
+  const headers = { ...auth, Accept: 'application/json' };
   const progress = { ...(record.progress || {}) };
-  if (mayExist) {
+  if (mayExist && auth.Authorization) {
     const ref = `SafePost ${shortRef(record.id)}`;
     const query = encodeURIComponent(`"${ref}"`);
     const found = await request(`${joinUrl(settings.endpoint, '/api/v2/requests/search.json')}?query=${query}`, { headers, timeoutMs });
@@ -33,7 +39,7 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
     const mine = requests.find((r) => r && r.id != null && String(r.subject || '').endsWith(`[${ref}]`));
     if (mine) return requestOf(settings, mine.id);
   }
-  const shot = splitDataUrl(record.report.screenshot);
+  const shot = splitDataUrl(record.report?.screenshot);
   if (shot && !progress.uploadToken) {
     const name = shot.type === 'image/png' ? 'screenshot.png' : 'screenshot.jpg';
     const up = await request(`${joinUrl(settings.endpoint, '/api/v2/uploads.json')}?filename=${encodeURIComponent(name)}`, {
@@ -46,6 +52,9 @@ export async function deliver({ record, settings, timeoutMs, mayExist, saveProgr
   }
   const req = { subject: subjectOf(record), comment: { body: bodyOf(record) } };
   if (progress.uploadToken) req.comment.uploads = [progress.uploadToken];
+  if (record.reporter && record.reporter.email) {
+    req.requester = { email: record.reporter.email, name: record.reporter.name || record.reporter.email.split('@')[0] };
+  }
   const res = await request(joinUrl(settings.endpoint, '/api/v2/requests.json'), {
     method: 'POST',
     headers: { ...headers, 'Content-Type': 'application/json', 'Idempotency-Key': record.id },
