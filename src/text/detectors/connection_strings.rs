@@ -19,7 +19,7 @@ pub const CONNECTION_STRING: Detector = Detector {
     // Anchored on `://` and on the password key: the scheme, or the start of an ADO.NET or libpq
     // string, is found by looking back from there (see `url_start`, `pairs_start`).
     pattern: r"://[^\s\x22'`<>]{3,400}|(?:[Pp]assword|PASSWORD|[Pp]wd|PWD)=[^;\n\x22'`]{1,128}",
-    gate: Gate::Anywhere,
+    gate: Gate::Literals(&["://", "password=", "pwd="]),
     validate: connection_strings,
     message: "This is a connection string with a password: it gives access to a database or service.",
 };

@@ -27,7 +27,10 @@ pub const PROSE_PASSWORD: Detector = Detector {
         r"(?:[ \t]+(?i:is now|ist jetzt|is|was|ist|lautet|est|es|é|är|jest)[ \t]+|[ \t]*[:=][ \t]*)",
         r"[^\s]{3,66}"
     ),
-    gate: Gate::Anywhere,
+    gate: Gate::Literals(&[
+        "pass", "kennwort", "mot de passe", "mdp", "contrase", "clave", "senha", "wachtwoord",
+        "senord", "salasana", "hasło", "HASŁO", "haslo", "pw", "wi-fi key", "wifi key",
+    ]),
     validate: prose_passwords,
     message: "This looks like a password written in the post.",
 };

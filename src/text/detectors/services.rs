@@ -168,16 +168,15 @@ fn judge(text: &str, cands: &[Cand], spec: &Spec) -> Vec<Hit> {
 
 /// Declares one service detector: id, constant, pattern, message and its [`Spec`].
 macro_rules! service {
-    ($name:ident, $id:literal, $pattern:expr, $message:literal, $spec:expr) => {
-        service!($name, $id, $pattern, Gate::Anywhere, $message, $spec);
-    };
-    ($name:ident, $id:literal, $pattern:expr, $gate:expr, $message:literal, $spec:expr) => {
+    ($name:ident, $id:literal, $pattern:expr, $literals:expr, $message:literal, $spec:expr) => {
         pub const $name: Detector = Detector {
             id: $id,
             category: Category::Credential,
             redaction: Redaction::Secret,
             pattern: $pattern,
-            gate: $gate,
+            // Every match (or, for a detector that needs a word nearby, every report) holds one
+            // of these literals.
+            gate: Gate::Literals($literals),
             validate: {
                 fn validate(text: &str, cands: &[Cand]) -> Vec<Hit> {
                     const SPEC: Spec = $spec;
@@ -197,6 +196,7 @@ service!(
     "openai_api_key",
     // Project, service-account and admin keys; legacy user keys carry "OpenAI" in base64.
     r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,200}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}",
+    &["sk-"],
     "This is an OpenAI API key.",
     Spec { prefix: 3, ..BASE }
 );
@@ -205,6 +205,7 @@ service!(
     ANTHROPIC_API_KEY,
     "anthropic_api_key",
     r"sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA",
+    &["sk-ant-"],
     "This is an Anthropic API key.",
     Spec { prefix: 13, ..BASE }
 );
@@ -213,6 +214,7 @@ service!(
     HUGGINGFACE_TOKEN,
     "huggingface_token",
     r"hf_[A-Za-z]{34}|api_org_[A-Za-z]{34}",
+    &["hf_", "api_org_"],
     "This is a Hugging Face access token.",
     Spec { prefix: 3, ..BASE }
 );
@@ -225,6 +227,7 @@ service!(
     // Personal, deploy, runner, pipeline-trigger, CI job, feed, mail, agent, OAuth, SCIM and
     // feature-flag tokens (routable ones carry a `.01.` style suffix), and runner registration.
     r"gl(?:pat|dt|rt|ptt|cbt|ft|imt|agent|oas|soat|ffct)-[A-Za-z0-9_.-]{20,300}|GR1348941[A-Za-z0-9_-]{20}",
+    &["glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glft-", "glimt-", "glagent-", "gloas-", "glsoat-", "glffct-", "GR1348941"],
     "This is a GitLab token.",
     Spec { prefix: 5, ..BASE }
 );
@@ -233,6 +236,7 @@ service!(
     NPM_TOKEN,
     "npm_token",
     r"npm_[A-Za-z0-9]{36}",
+    &["npm_"],
     "This is an npm access token.",
     Spec { prefix: 4, check: checksums::base62_crc32, ..BASE }
 );
@@ -242,6 +246,7 @@ service!(
     "pypi_token",
     // A macaroon whose location is pypi.org (or test.pypi.org), base64url.
     r"pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}",
+    &["pypi-AgE"],
     "This is a PyPI upload token.",
     Spec {
         prefix: 20,
@@ -255,6 +260,7 @@ service!(
     DOCKERHUB_TOKEN,
     "dockerhub_token",
     r"dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,32}",
+    &["dckr_"],
     "This is a Docker Hub access token.",
     Spec { prefix: 9, ..BASE }
 );
@@ -263,6 +269,7 @@ service!(
     POSTMAN_KEY,
     "postman_key",
     r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
+    &["PMAK-"],
     "This is a Postman API key.",
     Spec { prefix: 5, ..BASE }
 );
@@ -289,6 +296,7 @@ service!(
     AZURE_STORAGE_KEY,
     "azure_storage_key",
     r"(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{42,86}={1,2}",
+    &["AccountKey=", "SharedAccessKey="],
     "This is an Azure storage or Service Bus account key.",
     Spec {
         after: Some(b'='),
@@ -313,6 +321,7 @@ service!(
     AZURE_SAS_TOKEN,
     "azure_sas_token",
     r"[?&]sig=[A-Za-z0-9%+/]{40,70}(?:%3D|%3d|=)?",
+    &["sig="],
     "This is an Azure shared access signature (a link that grants access).",
     Spec {
         after: Some(b'='),
@@ -329,6 +338,7 @@ service!(
     "azure_client_secret",
     // Entra ID (Azure AD) application secrets: three characters, a digit, `Q~`, then 31–34.
     r"[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
+    &["Q~"],
     "This is an Azure (Entra ID) application client secret.",
     Spec {
         prefix: 6,
@@ -341,6 +351,7 @@ service!(
     GOOGLE_OAUTH_SECRET,
     "google_oauth_secret",
     r"GOCSPX-[A-Za-z0-9_-]{28}",
+    &["GOCSPX-"],
     "This is a Google OAuth client secret.",
     Spec { prefix: 7, ..BASE }
 );
@@ -349,6 +360,7 @@ service!(
     ALIBABA_ACCESS_KEY,
     "alibaba_access_key",
     r"LTAI[A-Za-z0-9]{12,20}",
+    &["LTAI"],
     "This is an Alibaba Cloud AccessKey ID.",
     Spec { prefix: 4, ..BASE }
 );
@@ -357,6 +369,7 @@ service!(
     DIGITALOCEAN_TOKEN,
     "digitalocean_token",
     r"do[opr]_v1_[a-f0-9]{64}",
+    &["_v1_"],
     "This is a DigitalOcean token.",
     Spec { prefix: 7, ..BASE }
 );
@@ -366,6 +379,7 @@ service!(
     "heroku_key",
     // Current keys, and the older UUID-shaped ones next to the word Heroku.
     r"HRKU-AA[A-Za-z0-9_-]{58}|(?i:heroku)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+    &["HRKU-", "heroku"],
     "This is a Heroku API key.",
     Spec { led: Some(token_char), lead_words: &["key", "token", "auth", "password"], len: (36, 65), ..BASE }
 );
@@ -375,6 +389,7 @@ service!(
     "cloudflare_token",
     // API tokens (40), global API keys (37 hex) next to the word, and Origin CA keys.
     r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}|(?i:cloudflare|cf[_-]api[_-]?(?:token|key)|cf[_-]auth[_-]key)[^\n]{0,40}?[\s:=\x22'`(,][A-Za-z0-9_-]{37,40}",
+    &["v1.0-", "cloudflare", "cf_api", "cf-api", "cf_auth", "cf-auth"],
     "This is a Cloudflare API token or key.",
     Spec { led: Some(cloudflare_char), len: (37, 180), ..BASE }
 );
@@ -388,6 +403,7 @@ service!(
     "vault_token",
     // Service (`hvs.`), batch (`hvb.`) and recovery (`hvr.`) tokens.
     r"hv[sbr]\.[A-Za-z0-9_-]{90,400}",
+    &["hvs.", "hvb.", "hvr."],
     "This is a HashiCorp Vault token.",
     Spec { prefix: 4, ..BASE }
 );
@@ -396,6 +412,7 @@ service!(
     DOPPLER_TOKEN,
     "doppler_token",
     r"dp\.(?:pt|st|sa|ct|scim|audit)\.(?:[a-z0-9_-]{1,20}\.)?[A-Za-z0-9]{40,44}",
+    &["dp."],
     "This is a Doppler token.",
     Spec { prefix: 6, ..BASE }
 );
@@ -404,6 +421,7 @@ service!(
     PULUMI_TOKEN,
     "pulumi_token",
     r"pul-[a-f0-9]{40}",
+    &["pul-"],
     "This is a Pulumi access token.",
     Spec { prefix: 4, ..BASE }
 );
@@ -412,6 +430,7 @@ service!(
     DATABRICKS_TOKEN,
     "databricks_token",
     r"dapi[a-f0-9]{32}(?:-[0-9])?",
+    &["dapi"],
     "This is a Databricks access token.",
     Spec { prefix: 4, ..BASE }
 );
@@ -423,6 +442,7 @@ service!(
     "twilio_key",
     // API key SIDs (`SK`) and account SIDs (`AC`): 32 lowercase hex, named as Twilio's.
     r"(?:SK|AC)[0-9a-f]{32}",
+    &["twilio"],
     "This is a Twilio API key or account SID.",
     Spec { prefix: 2, context: &["twilio"], ..BASE }
 );
@@ -431,6 +451,7 @@ service!(
     SENDGRID_KEY,
     "sendgrid_key",
     r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}",
+    &["SG."],
     "This is a SendGrid API key.",
     Spec { prefix: 3, ..BASE }
 );
@@ -440,6 +461,7 @@ service!(
     "mailgun_key",
     // Legacy `key-` keys, and the current shape (32-8-8 hex) next to the word Mailgun.
     r"key-[0-9a-f]{32}|(?i:mailgun)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}",
+    &["key-", "mailgun"],
     "This is a Mailgun API key.",
     Spec { led: Some(mailgun_char), len: (36, 50), ..BASE }
 );
@@ -467,6 +489,7 @@ service!(
     DISCORD_TOKEN,
     "discord_token",
     r"(?:MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9_-]{21,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
+    &["MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT", "discord"],
     "This is a Discord bot token or webhook URL.",
     Spec { check: discord_check, ..BASE }
 );
@@ -478,7 +501,7 @@ pub const TELEGRAM_BOT_TOKEN: Detector = Detector {
     category: Category::Credential,
     redaction: Redaction::Secret,
     pattern: r":AA[A-Za-z0-9_-]{33}",
-    gate: Gate::Anywhere,
+    gate: Gate::Literals(&[":AA"]),
     validate: telegram_tokens,
     message: "This is a Telegram bot token.",
 };
@@ -509,6 +532,7 @@ service!(
     TEAMS_WEBHOOK,
     "teams_webhook",
     r"https://[A-Za-z0-9.-]*(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/[0-9a-fA-F-]{36}@[0-9a-fA-F-]{36}/IncomingWebhook/[0-9a-fA-F]{32}/[0-9a-fA-F-]{36}(?:/[A-Za-z0-9_-]{20,})?",
+    &["IncomingWebhook"],
     "This is a Microsoft Teams incoming webhook URL: anyone who has it can post to the channel.",
     BASE
 );
@@ -517,6 +541,7 @@ service!(
     MAILCHIMP_KEY,
     "mailchimp_key",
     r"[0-9a-f]{32}-us[0-9]{1,2}",
+    &["-us"],
     "This is a Mailchimp API key.",
     Spec { entropy: 3.0, ..BASE }
 );
@@ -528,6 +553,7 @@ service!(
     "datadog_key",
     // API keys (32 hex) and application keys (40 hex) are only hex: named or assigned.
     r"(?i:datadog|dd[_-]?api[_-]?key|dd[_-]?app(?:lication)?[_-]?key)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-f]{32,40}",
+    &["datadog", "dd_", "dd-", "ddapi", "ddapp"],
     "This is a Datadog API or application key.",
     Spec { led: Some(hex), lead_words: &[":", "=", "key"], len: (32, 40), check: datadog_len, ..BASE }
 );
@@ -553,6 +579,7 @@ service!(
     SENTRY_DSN,
     "sentry_dsn",
     r"https://(?:[0-9a-f]{32}(?::[0-9a-f]{32})?|examplePublicKey)@[A-Za-z0-9.-]{3,80}/[0-9]{1,12}",
+    &["sentry", "ingest"],
     "This is a Sentry DSN: it lets anyone send events to the project.",
     Spec {
         prefix: 8,
@@ -576,6 +603,7 @@ service!(
     SENTRY_TOKEN,
     "sentry_token",
     r"sntrys_[A-Za-z0-9+/=_]{60,400}|sntryu_[a-f0-9]{64}",
+    &["sntry"],
     "This is a Sentry auth token.",
     Spec { prefix: 7, check: sentry_token_check, ..BASE }
 );
@@ -585,6 +613,7 @@ service!(
     "grafana_token",
     // Cloud access policy tokens (base64 JSON), service account tokens, legacy API keys.
     r"glc_eyJ[A-Za-z0-9+/]{29,400}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|eyJrIjoi[A-Za-z0-9]{70,400}={0,2}",
+    &["glc_", "glsa_", "eyJrIjoi"],
     "This is a Grafana token or API key.",
     Spec { prefix: 5, ..BASE }
 );
@@ -594,6 +623,7 @@ service!(
     "newrelic_key",
     // User (`NRAK-`), admin (`NRAA-`), insert (`NRII-`) keys and license keys (`…NRAL`).
     r"NRAK-[A-Z0-9]{27}|NRAA-[a-f0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRAL",
+    &["NRAK-", "NRAA-", "NRII-", "NRAL"],
     "This is a New Relic API or license key.",
     Spec { prefix: 5, back: Some(("NRAL", 36, lower_hex)), ..BASE }
 );
@@ -603,6 +633,7 @@ service!(
     "okta_token",
     // API tokens: `00` and 40 characters, named as Okta's or sent as `SSWS`.
     r"(?i:okta|ssws)[^\n]{0,40}?[\s:=\x22'`(,]00[A-Za-z0-9_-]{40}",
+    &["okta", "ssws"],
     "This is an Okta API token.",
     Spec { led: Some(token_char), len: (42, 42), prefix: 2, ..BASE }
 );
@@ -613,6 +644,7 @@ service!(
     SHOPIFY_TOKEN,
     "shopify_token",
     r"shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}",
+    &["shp"],
     "This is a Shopify access token or shared secret.",
     Spec { prefix: 6, ..BASE }
 );
@@ -621,6 +653,7 @@ service!(
     ATLASSIAN_TOKEN,
     "atlassian_token",
     r"ATATT3[A-Za-z0-9_=-]{186}",
+    &["ATATT3"],
     "This is an Atlassian (Jira, Confluence) API token.",
     Spec { prefix: 6, ..BASE }
 );
@@ -629,6 +662,7 @@ service!(
     LINEAR_KEY,
     "linear_key",
     r"lin_(?:api|oauth)_[A-Za-z0-9]{40,64}",
+    &["lin_"],
     "This is a Linear API key.",
     Spec { prefix: 8, ..BASE }
 );
@@ -637,6 +671,7 @@ service!(
     NOTION_TOKEN,
     "notion_token",
     r"secret_[A-Za-z0-9]{43}|ntn_[0-9]{11}[A-Za-z0-9]{35}",
+    &["secret_", "ntn_"],
     "This is a Notion integration token.",
     Spec { prefix: 4, entropy: 3.5, ..BASE }
 );
@@ -645,6 +680,7 @@ service!(
     FIGMA_TOKEN,
     "figma_token",
     r"fig[dou]_[A-Za-z0-9_-]{38,45}",
+    &["fig"],
     "This is a Figma access token.",
     Spec { prefix: 5, entropy: 3.5, ..BASE }
 );
@@ -654,6 +690,7 @@ service!(
     "dropbox_token",
     // Short-lived (`sl.`) tokens and long-lived ones with their run of ten `A`s.
     r"sl\.(?:u\.)?[A-Za-z0-9_=-]{130,1400}|AAAAAAAAAA[A-Za-z0-9_=-]{43}",
+    &["sl.", "AAAAAAAAAA"],
     "This is a Dropbox access token.",
     Spec { prefix: 3, back: Some(("AAAAAAAAAA", 11, alnum)), ..BASE }
 );
@@ -662,6 +699,7 @@ service!(
     AIRTABLE_TOKEN,
     "airtable_token",
     r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}",
+    &["pat"],
     "This is an Airtable personal access token.",
     Spec { prefix: 3, ..BASE }
 );
@@ -676,6 +714,7 @@ service!(
     AGE_SECRET_KEY,
     "age_secret_key",
     r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+    &["AGE-SECRET-KEY-1"],
     "This is an age encryption secret key.",
     Spec { prefix: 16, check: age_check, ..BASE }
 );
