@@ -143,9 +143,15 @@ impl<'t> Cand<'t> {
 pub struct Windows {
     digits: Vec<(usize, usize)>,
     assignment: Vec<(usize, usize)>,
-    /// Per detector (in [`all`] order): whether one of its [`Gate::Literals`] occurs.
-    literal_present: Vec<bool>,
+    /// Per detector (in [`all`] order): the ranges around its [`Gate::Literals`] occurrences.
+    literal: Vec<Vec<(usize, usize)>>,
 }
+
+/// How far before and after a literal its detector's match (or the word it needs nearby) can
+/// be: the longest tokens (Dropbox, PyPI) are under 1.5 KB, and a value is never more than 200
+/// bytes before the word that names it.
+const LITERAL_BEFORE: usize = 200;
+const LITERAL_AFTER: usize = 1600;
 
 /// One automaton over the literals of every [`Gate::Literals`] detector, and the detector
 /// each literal belongs to (built once per process or wasm instance).
@@ -199,31 +205,31 @@ impl Windows {
         let assignment = memchr::memchr2_iter(b':', b'=', b)
             .map(|i| widen(text, i, i + 1, 56, 170))
             .collect::<Vec<_>>();
-        let mut literal_present = vec![false; DETECTORS.len()];
+        let mut literal = vec![Vec::new(); DETECTORS.len()];
         match literal_automaton() {
             Some((ac, owners)) => {
                 for m in ac.find_overlapping_iter(text) {
-                    if let Some(&d) = owners.get(m.pattern().as_usize()) {
-                        literal_present[d] = true;
+                    if let Some(w) = owners.get(m.pattern().as_usize()).and_then(|&d| literal.get_mut(d)) {
+                        w.push(widen(text, m.start(), m.end(), LITERAL_BEFORE, LITERAL_AFTER));
                     }
                 }
             }
-            // Without the automaton every detector runs: slower, never a miss.
-            None => literal_present.iter_mut().for_each(|p| *p = true),
+            // Without the automaton every detector searches everything: slower, never a miss.
+            None => literal.iter_mut().for_each(|w| w.push((0, text.len()))),
         }
         Windows {
             digits: merge(digits),
             assignment: merge(assignment),
-            literal_present,
+            literal: literal.into_iter().map(merge).collect(),
         }
     }
 
-    fn get(&self, gate: Gate, len: usize) -> Vec<(usize, usize)> {
+    fn get(&self, index: usize, gate: Gate, len: usize) -> Vec<(usize, usize)> {
         match gate {
             Gate::Anywhere => vec![(0, len)],
             Gate::Digits => self.digits.clone(),
             Gate::Assignment => self.assignment.clone(),
-            Gate::Literals(_) => vec![(0, len)],
+            Gate::Literals(_) => self.literal.get(index).cloned().unwrap_or_default(),
         }
     }
 }
@@ -386,13 +392,14 @@ pub fn run(index: usize, text: &str, windows: &Windows) -> Vec<Hit> {
     let Some(d) = DETECTORS.get(index) else {
         return Vec::new();
     };
-    if matches!(d.gate, Gate::Literals(_)) && !windows.literal_present.get(index).copied().unwrap_or(true) {
-        return Vec::new();
+    let ranges = windows.get(index, d.gate, text.len());
+    if ranges.is_empty() {
+        return Vec::new(); // nothing to search: not even compiled
     }
     let Some(re) = compiled(index) else {
         return Vec::new();
     };
-    let cands = candidates(re, text, &windows.get(d.gate, text.len()));
+    let cands = candidates(re, text, &ranges);
     if cands.is_empty() {
         return Vec::new();
     }
@@ -537,8 +544,11 @@ mod tests {
     #[test]
     fn literal_gates_skip_detectors_whose_literals_are_absent() {
         let npm = index_of("npm_token").unwrap();
-        assert!(!Windows::new("nothing to see here").literal_present[npm]);
-        assert!(Windows::new("the NPM_ token").literal_present[npm], "ASCII case ignored");
+        assert!(Windows::new("nothing to see here").literal[npm].is_empty());
+        assert!(!Windows::new("the NPM_ token").literal[npm].is_empty(), "ASCII case ignored");
+        // Only around the literal: a token far from any other text is still found.
+        let far = format!("{}npm_Vq3xR8mZp2LwN7cT5bY1kH9dF4gJ6sXyWvUt", "lorem ipsum ".repeat(400));
+        assert_eq!(run(npm, &far, &Windows::new(&far)).len(), 1);
         let token = "npm_Vq3xR8mZp2LwN7cT5bY1kH9dF4gJ6sXyWvUt";
         assert!(run(npm, "nothing to see here", &Windows::new("nothing to see here")).is_empty());
         assert_eq!(run(npm, token, &Windows::new(token)).len(), 1);

@@ -84,9 +84,10 @@ fn uuid_char(b: u8) -> bool {
 /// Words that, in a led candidate, say a value follows (`DD_API_KEY=`, `datadog api key:`).
 const ASSIGNS: &[&str] = &[":", "=", "key", "token", "secret", "ssws", "bearer", "auth"];
 
-/// Some word of `words` within `before` bytes before `start` or `after` bytes after `end`.
+/// Some word of `words` in the value, within 120 bytes before it or 60 after it.
 fn near(text: &str, start: usize, end: usize, words: &[&str]) -> bool {
-    let before = super::context_before(text, start, 120);
+    // The value itself counts (a webhook URL holds its service's name).
+    let before = super::context_before(text, end, 120 + end - start);
     let mut to = (end + 60).min(text.len());
     while !text.is_char_boundary(to) {
         to -= 1;
@@ -489,9 +490,11 @@ service!(
     DISCORD_TOKEN,
     "discord_token",
     r"(?:MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9_-]{21,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}|https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
-    &["MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT", "discord"],
+    &["discord", "bot"],
     "This is a Discord bot token or webhook URL.",
-    Spec { check: discord_check, ..BASE }
+    // A bot token's shape is short and its prefixes are common letter pairs: it is reported
+    // with the word Discord or bot nearby (`DISCORD_TOKEN=`, `bot.run(…)`, `Authorization: Bot`).
+    Spec { check: discord_check, context: &["discord", "bot"], ..BASE }
 );
 
 /// Telegram bot tokens: the bot's numeric id, `:`, then 35 characters that start with `AA`. The
@@ -680,7 +683,7 @@ service!(
     FIGMA_TOKEN,
     "figma_token",
     r"fig[dou]_[A-Za-z0-9_-]{38,45}",
-    &["fig"],
+    &["figd_", "figo_", "figu_"],
     "This is a Figma access token.",
     Spec { prefix: 5, entropy: 3.5, ..BASE }
 );
