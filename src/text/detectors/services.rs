@@ -2,8 +2,10 @@
 //! cloud, messaging, monitoring, productivity), one detector per service so IT can set each
 //! one's severity.
 //!
-//! Every pattern starts with the provider's documented literal prefix (`sk-ant-api03-`, `glpat-`,
-//! `hvs.`, `SG.`…), so the regex engine skips straight to it. A shape that says nothing alone
+//! Every pattern is anchored on a literal of the provider's documented format (`sk-ant-api03-`,
+//! `glpat-`, `hvs.`, `SG.`…; a suffix such as New Relic's `NRAL`, found by looking back), and
+//! each detector lists the literals one of which every report holds (`Gate::Literals`): one
+//! pass finds them for all services and each searches only around its own. A shape that says nothing alone
 //! (a Datadog key is 32 hex digits) is *led* by the word that names it (`datadog`, `DD_API_KEY`)
 //! and an assignment or a separator, and the value is the run of its alphabet at the end of the
 //! candidate. Each candidate is then judged the same way ([`judge`]): not glued to other
@@ -12,7 +14,9 @@
 //! published example values are reported as test data (one step lower).
 
 use super::checksums::{self, Check};
-use super::{char_at, char_before, entropy, looks_like_placeholder, Cand, Detector, Gate, Hit, Redaction};
+use super::{
+    char_at, char_before, entropy, looks_like_placeholder, Cand, Detector, Gate, Hit, Redaction,
+};
 use crate::policy::Category;
 
 /// How one service's candidates are judged.
@@ -33,7 +37,8 @@ struct Spec {
     lead_words: &'static [&'static str],
     /// Lengths the value may have (bytes).
     len: (usize, usize),
-    /// One of these words (lowercase) must be near the value (120 bytes before, 60 after).
+    /// One of these words (lowercase) must be in the value or near it (120 bytes before, 60
+    /// after); the detector's literals then include them.
     context: &'static [&'static str],
     /// Published example values: reported as test data.
     examples: &'static [&'static str],
@@ -93,7 +98,9 @@ fn near(text: &str, start: usize, end: usize, words: &[&str]) -> bool {
         to -= 1;
     }
     let after = text.get(end..to).unwrap_or("").to_lowercase();
-    words.iter().any(|w| before.contains(w) || after.contains(w))
+    words
+        .iter()
+        .any(|w| before.contains(w) || after.contains(w))
 }
 
 /// The value's span in a candidate, or `None` when it is not one.
@@ -101,12 +108,17 @@ fn value_span(text: &str, c: &Cand, spec: &Spec) -> Option<(usize, usize)> {
     if let Some((literal, n, alphabet)) = spec.back {
         if c.as_str().starts_with(literal) {
             let b = text.as_bytes();
-            let run = b[..c.start()].iter().rev().take_while(|&&x| alphabet(x)).count();
+            let run = b[..c.start()]
+                .iter()
+                .rev()
+                .take_while(|&&x| alphabet(x))
+                .count();
             if run != n {
                 return None;
             }
             let start = c.start() - n;
-            let glued_before = char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric());
+            let glued_before =
+                char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric());
             let glued_after = char_at(text, c.end())
                 .is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
             return (!glued_before && !glued_after).then_some((start, c.end()));
@@ -114,7 +126,10 @@ fn value_span(text: &str, c: &Cand, spec: &Spec) -> Option<(usize, usize)> {
     }
     let (start, end) = match spec.led {
         None => match spec.after {
-            Some(b) => (c.start() + c.as_str().bytes().position(|x| x == b)? + 1, c.end()),
+            Some(b) => (
+                c.start() + c.as_str().bytes().position(|x| x == b)? + 1,
+                c.end(),
+            ),
             None => (c.start(), c.end()),
         },
         Some(alphabet) => {
@@ -228,7 +243,20 @@ service!(
     // Personal, deploy, runner, pipeline-trigger, CI job, feed, mail, agent, OAuth, SCIM and
     // feature-flag tokens (routable ones carry a `.01.` style suffix), and runner registration.
     r"gl(?:pat|dt|rt|ptt|cbt|ft|imt|agent|oas|soat|ffct)-[A-Za-z0-9_.-]{20,300}|GR1348941[A-Za-z0-9_-]{20}",
-    &["glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glft-", "glimt-", "glagent-", "gloas-", "glsoat-", "glffct-", "GR1348941"],
+    &[
+        "glpat-",
+        "gldt-",
+        "glrt-",
+        "glptt-",
+        "glcbt-",
+        "glft-",
+        "glimt-",
+        "glagent-",
+        "gloas-",
+        "glsoat-",
+        "glffct-",
+        "GR1348941"
+    ],
     "This is a GitLab token.",
     Spec { prefix: 5, ..BASE }
 );
@@ -239,7 +267,11 @@ service!(
     r"npm_[A-Za-z0-9]{36}",
     &["npm_"],
     "This is an npm access token.",
-    Spec { prefix: 4, check: checksums::base62_crc32, ..BASE }
+    Spec {
+        prefix: 4,
+        check: checksums::base62_crc32,
+        ..BASE
+    }
 );
 
 service!(
@@ -310,8 +342,14 @@ service!(
 
 fn sas_check(v: &str) -> Check {
     // The signature is a base64 HMAC-SHA256 (32 bytes), URL-encoded.
-    let decoded = v.replace("%2B", "+").replace("%2b", "+").replace("%2F", "/");
-    let decoded = decoded.replace("%2f", "/").replace("%3D", "=").replace("%3d", "=");
+    let decoded = v
+        .replace("%2B", "+")
+        .replace("%2b", "+")
+        .replace("%2F", "/");
+    let decoded = decoded
+        .replace("%2f", "/")
+        .replace("%3D", "=")
+        .replace("%3d", "=");
     match base64_len(&decoded) {
         Some(32) => Check::Unknown,
         _ => Check::Invalid,
@@ -328,7 +366,15 @@ service!(
         after: Some(b'='),
         len: (40, 80),
         entropy: 3.5,
-        context: &["sv=", "se=", "sp=", "sr=", ".windows.net", "logic.azure.com", ".azure."],
+        context: &[
+            "sv=",
+            "se=",
+            "sp=",
+            "sr=",
+            ".windows.net",
+            "logic.azure.com",
+            ".azure."
+        ],
         check: sas_check,
         ..BASE
     }
@@ -343,7 +389,18 @@ service!(
     "This is an Azure (Entra ID) application client secret.",
     Spec {
         prefix: 6,
-        context: &["azure", "entra", "aad", "client", "secret", "tenant", "msal", "graph", "app registration", "service principal"],
+        context: &[
+            "azure",
+            "entra",
+            "aad",
+            "client",
+            "secret",
+            "tenant",
+            "msal",
+            "graph",
+            "app registration",
+            "service principal"
+        ],
         ..BASE
     }
 );
@@ -382,7 +439,12 @@ service!(
     r"HRKU-AA[A-Za-z0-9_-]{58}|(?i:heroku)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
     &["HRKU-", "heroku"],
     "This is a Heroku API key.",
-    Spec { led: Some(token_char), lead_words: &["key", "token", "auth", "password"], len: (36, 65), ..BASE }
+    Spec {
+        led: Some(token_char),
+        lead_words: &["key", "token", "auth", "password"],
+        len: (36, 65),
+        ..BASE
+    }
 );
 
 service!(
@@ -390,9 +452,20 @@ service!(
     "cloudflare_token",
     // API tokens (40), global API keys (37 hex) next to the word, and Origin CA keys.
     r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}|(?i:cloudflare|cf[_-]api[_-]?(?:token|key)|cf[_-]auth[_-]key)[^\n]{0,40}?[\s:=\x22'`(,][A-Za-z0-9_-]{37,40}",
-    &["v1.0-", "cloudflare", "cf_api", "cf-api", "cf_auth", "cf-auth"],
+    &[
+        "v1.0-",
+        "cloudflare",
+        "cf_api",
+        "cf-api",
+        "cf_auth",
+        "cf-auth"
+    ],
     "This is a Cloudflare API token or key.",
-    Spec { led: Some(cloudflare_char), len: (37, 180), ..BASE }
+    Spec {
+        led: Some(cloudflare_char),
+        len: (37, 180),
+        ..BASE
+    }
 );
 
 fn cloudflare_char(b: u8) -> bool {
@@ -445,7 +518,11 @@ service!(
     r"(?:SK|AC)[0-9a-f]{32}",
     &["twilio"],
     "This is a Twilio API key or account SID.",
-    Spec { prefix: 2, context: &["twilio"], ..BASE }
+    Spec {
+        prefix: 2,
+        context: &["twilio"],
+        ..BASE
+    }
 );
 
 service!(
@@ -464,7 +541,11 @@ service!(
     r"key-[0-9a-f]{32}|(?i:mailgun)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}",
     &["key-", "mailgun"],
     "This is a Mailgun API key.",
-    Spec { led: Some(mailgun_char), len: (36, 50), ..BASE }
+    Spec {
+        led: Some(mailgun_char),
+        len: (36, 50),
+        ..BASE
+    }
 );
 
 /// A Mailgun key's alphabet: hex digits and dashes, and the letters of the legacy `key-` prefix.
@@ -494,7 +575,11 @@ service!(
     "This is a Discord bot token or webhook URL.",
     // A bot token's shape is short and its prefixes are common letter pairs: it is reported
     // with the word Discord or bot nearby (`DISCORD_TOKEN=`, `bot.run(…)`, `Authorization: Bot`).
-    Spec { check: discord_check, context: &["discord", "bot"], ..BASE }
+    Spec {
+        check: discord_check,
+        context: &["discord", "bot"],
+        ..BASE
+    }
 );
 
 /// Telegram bot tokens: the bot's numeric id, `:`, then 35 characters that start with `AA`. The
@@ -513,13 +598,19 @@ fn telegram_tokens(text: &str, cands: &[Cand]) -> Vec<Hit> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     for c in cands {
-        let digits = b[..c.start()].iter().rev().take_while(|x| x.is_ascii_digit()).count();
+        let digits = b[..c.start()]
+            .iter()
+            .rev()
+            .take_while(|x| x.is_ascii_digit())
+            .count();
         let start = c.start() - digits;
         let secret = &c.as_str()[1..];
         // In an API URL the token follows `/bot`.
         let in_url = text[..start].ends_with("/bot");
-        let glued = (!in_url && char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric()))
-            || char_at(text, c.end()).is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+        let glued = (!in_url
+            && char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric()))
+            || char_at(text, c.end())
+                .is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
         if (6..=12).contains(&digits)
             && !glued
             && !looks_like_placeholder(&secret[2..])
@@ -546,7 +637,10 @@ service!(
     r"[0-9a-f]{32}-us[0-9]{1,2}",
     &["-us"],
     "This is a Mailchimp API key.",
-    Spec { entropy: 3.0, ..BASE }
+    Spec {
+        entropy: 3.0,
+        ..BASE
+    }
 );
 
 // ------------------------------------------------------------------ monitoring
@@ -558,7 +652,13 @@ service!(
     r"(?i:datadog|dd[_-]?api[_-]?key|dd[_-]?app(?:lication)?[_-]?key)[^\n]{0,40}?[\s:=\x22'`(,][0-9a-f]{32,40}",
     &["datadog", "dd_", "dd-", "ddapi", "ddapp"],
     "This is a Datadog API or application key.",
-    Spec { led: Some(hex), lead_words: &[":", "=", "key"], len: (32, 40), check: datadog_len, ..BASE }
+    Spec {
+        led: Some(hex),
+        lead_words: &[":", "=", "key"],
+        len: (32, 40),
+        check: datadog_len,
+        ..BASE
+    }
 );
 
 fn datadog_len(v: &str) -> Check {
@@ -608,7 +708,11 @@ service!(
     r"sntrys_[A-Za-z0-9+/=_]{60,400}|sntryu_[a-f0-9]{64}",
     &["sntry"],
     "This is a Sentry auth token.",
-    Spec { prefix: 7, check: sentry_token_check, ..BASE }
+    Spec {
+        prefix: 7,
+        check: sentry_token_check,
+        ..BASE
+    }
 );
 
 service!(
@@ -628,7 +732,11 @@ service!(
     r"NRAK-[A-Z0-9]{27}|NRAA-[a-f0-9]{27}|NRII-[A-Za-z0-9_-]{32}|NRAL",
     &["NRAK-", "NRAA-", "NRII-", "NRAL"],
     "This is a New Relic API or license key.",
-    Spec { prefix: 5, back: Some(("NRAL", 36, lower_hex)), ..BASE }
+    Spec {
+        prefix: 5,
+        back: Some(("NRAL", 36, lower_hex)),
+        ..BASE
+    }
 );
 
 service!(
@@ -638,7 +746,12 @@ service!(
     r"(?i:okta|ssws)[^\n]{0,40}?[\s:=\x22'`(,]00[A-Za-z0-9_-]{40}",
     &["okta", "ssws"],
     "This is an Okta API token.",
-    Spec { led: Some(token_char), len: (42, 42), prefix: 2, ..BASE }
+    Spec {
+        led: Some(token_char),
+        len: (42, 42),
+        prefix: 2,
+        ..BASE
+    }
 );
 
 // ------------------------------------------------------------------ commerce and productivity
@@ -676,7 +789,11 @@ service!(
     r"secret_[A-Za-z0-9]{43}|ntn_[0-9]{11}[A-Za-z0-9]{35}",
     &["secret_", "ntn_"],
     "This is a Notion integration token.",
-    Spec { prefix: 4, entropy: 3.5, ..BASE }
+    Spec {
+        prefix: 4,
+        entropy: 3.5,
+        ..BASE
+    }
 );
 
 service!(
@@ -685,7 +802,11 @@ service!(
     r"fig[dou]_[A-Za-z0-9_-]{38,45}",
     &["figd_", "figo_", "figu_"],
     "This is a Figma access token.",
-    Spec { prefix: 5, entropy: 3.5, ..BASE }
+    Spec {
+        prefix: 5,
+        entropy: 3.5,
+        ..BASE
+    }
 );
 
 service!(
@@ -695,7 +816,11 @@ service!(
     r"sl\.(?:u\.)?[A-Za-z0-9_=-]{130,1400}|AAAAAAAAAA[A-Za-z0-9_=-]{43}",
     &["sl.", "AAAAAAAAAA"],
     "This is a Dropbox access token.",
-    Spec { prefix: 3, back: Some(("AAAAAAAAAA", 11, alnum)), ..BASE }
+    Spec {
+        prefix: 3,
+        back: Some(("AAAAAAAAAA", 11, alnum)),
+        ..BASE
+    }
 );
 
 service!(
@@ -719,7 +844,11 @@ service!(
     r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
     &["AGE-SECRET-KEY-1"],
     "This is an age encryption secret key.",
-    Spec { prefix: 16, check: age_check, ..BASE }
+    Spec {
+        prefix: 16,
+        check: age_check,
+        ..BASE
+    }
 );
 
 #[cfg(test)]
@@ -730,8 +859,14 @@ mod tests {
     #[test]
     fn prefixed_tokens_need_random_bodies_and_boundaries() {
         let key = "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";
-        assert_eq!(run(&HUGGINGFACE_TOKEN, &format!("token {key} thanks")), [key]);
-        assert!(run(&HUGGINGFACE_TOKEN, &format!("x{key}")).is_empty(), "glued");
+        assert_eq!(
+            run(&HUGGINGFACE_TOKEN, &format!("token {key} thanks")),
+            [key]
+        );
+        assert!(
+            run(&HUGGINGFACE_TOKEN, &format!("x{key}")).is_empty(),
+            "glued"
+        );
         assert!(run(&HUGGINGFACE_TOKEN, "hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx").is_empty());
         let shp = "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";
         assert_eq!(run(&SHOPIFY_TOKEN, shp), [shp]);
@@ -752,19 +887,39 @@ mod tests {
             String::from_utf8(s.to_vec()).unwrap()
         };
         let token = format!("npm_{random}{sum}");
-        assert_eq!(run(&NPM_TOKEN, &token), [token.as_str()], "a valid CRC32 settles it");
-        assert!(run(&NPM_TOKEN, &format!("npm_{random}000000")).is_empty(), "placeholder-like, no checksum");
+        assert_eq!(
+            run(&NPM_TOKEN, &token),
+            [token.as_str()],
+            "a valid CRC32 settles it"
+        );
+        assert!(
+            run(&NPM_TOKEN, &format!("npm_{random}000000")).is_empty(),
+            "placeholder-like, no checksum"
+        );
     }
 
     #[test]
     fn led_values_need_their_word_and_an_assignment() {
         let dd = "3f2c9a7e1b5d4f608e1c2a4b6d8f0e1a";
         assert_eq!(run(&DATADOG_KEY, &format!("DD_API_KEY={dd}")), [dd]);
-        assert_eq!(run(&DATADOG_KEY, &format!("our datadog api key: {dd}")), [dd]);
-        assert!(run(&DATADOG_KEY, &format!("datadog dashboards are nice, commit {dd}")).is_empty());
-        assert!(run(&DATADOG_KEY, &format!("key {dd}")).is_empty(), "no word, no finding");
+        assert_eq!(
+            run(&DATADOG_KEY, &format!("our datadog api key: {dd}")),
+            [dd]
+        );
+        assert!(run(
+            &DATADOG_KEY,
+            &format!("datadog dashboards are nice, commit {dd}")
+        )
+        .is_empty());
+        assert!(
+            run(&DATADOG_KEY, &format!("key {dd}")).is_empty(),
+            "no word, no finding"
+        );
         let okta = "00QCjAl4MlV-WPXM8UGmfnJ7wcZDqBjRW6Ns4N0p4b";
-        assert_eq!(run(&OKTA_TOKEN, &format!("Authorization: SSWS {okta}")), [okta]);
+        assert_eq!(
+            run(&OKTA_TOKEN, &format!("Authorization: SSWS {okta}")),
+            [okta]
+        );
     }
 
     #[test]
@@ -775,23 +930,42 @@ mod tests {
         let not_id = "MTExampleNotAnIdAtAllHere.GhT5xQ.k3Vb9ZpQ2mRxL7wYc4NfJ8sD1aE6tU0oHiGvBn";
         assert!(run(&DISCORD_TOKEN, not_id).is_empty());
         // Azure: the account key decodes to 64 bytes; Azurite's published key is test data.
-        let t = format!("DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey={AZURITE_KEY};");
+        let t = format!(
+            "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey={AZURITE_KEY};"
+        );
         let re = regex::Regex::new(AZURE_STORAGE_KEY.pattern).unwrap();
-        let hits = (AZURE_STORAGE_KEY.validate)(&t, &super::super::candidates(&re, &t, &[(0, t.len())]));
+        let hits =
+            (AZURE_STORAGE_KEY.validate)(&t, &super::super::candidates(&re, &t, &[(0, t.len())]));
         assert_eq!(hits.len(), 1);
         assert!(hits[0].test_data);
         // Telegram: the secret part starts with AA.
         assert_eq!(
-            run(&TELEGRAM_BOT_TOKEN, "bot 7412589630:AAHk3Vb9ZpQ2mRxL7wYc4NfJ8sD1aE6tU0o ok").len(),
+            run(
+                &TELEGRAM_BOT_TOKEN,
+                "bot 7412589630:AAHk3Vb9ZpQ2mRxL7wYc4NfJ8sD1aE6tU0o ok"
+            )
+            .len(),
             1
         );
-        assert!(run(&TELEGRAM_BOT_TOKEN, "7412589630:ABHk3Vb9ZpQ2mRxL7wYc4NfJ8sD1aE6tU0o").is_empty());
+        assert!(run(
+            &TELEGRAM_BOT_TOKEN,
+            "7412589630:ABHk3Vb9ZpQ2mRxL7wYc4NfJ8sD1aE6tU0o"
+        )
+        .is_empty());
         // Sentry DSNs point at a Sentry host.
         assert_eq!(
-            run(&SENTRY_DSN, "dsn https://4f9c2e7a1b3d5f608e1c2a4b6d8f0e1a@o123456.ingest.sentry.io/4505").len(),
+            run(
+                &SENTRY_DSN,
+                "dsn https://4f9c2e7a1b3d5f608e1c2a4b6d8f0e1a@o123456.ingest.sentry.io/4505"
+            )
+            .len(),
             1
         );
-        assert!(run(&SENTRY_DSN, "https://4f9c2e7a1b3d5f608e1c2a4b6d8f0e1a@example.com/12").is_empty());
+        assert!(run(
+            &SENTRY_DSN,
+            "https://4f9c2e7a1b3d5f608e1c2a4b6d8f0e1a@example.com/12"
+        )
+        .is_empty());
     }
 
     #[test]
@@ -799,7 +973,10 @@ mod tests {
         let lic = "4f9c2e7a1b3d5f608e1c2a4b6d8f0e1a9b8cNRAL";
         assert_eq!(run(&NEWRELIC_KEY, &format!("license_key: {lic}")), [lic]);
         assert!(run(&NEWRELIC_KEY, "NRAL is the suffix").is_empty());
-        assert!(run(&NEWRELIC_KEY, &format!("a{lic}")).is_empty(), "37 hex digits");
+        assert!(
+            run(&NEWRELIC_KEY, &format!("a{lic}")).is_empty(),
+            "37 hex digits"
+        );
         assert!(run(&NEWRELIC_KEY, &format!("x{lic}")).is_empty(), "glued");
         let dbx = "q8Z2xP0vLm4AAAAAAAAAAk3Vb9ZpQ2mRxL7wYc4NfJ8sD1aE6tU0oHiGvBnXyZ12";
         assert_eq!(run(&DROPBOX_TOKEN, &format!("token {dbx} ok")), [dbx]);
