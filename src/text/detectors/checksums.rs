@@ -78,7 +78,13 @@ pub fn bech32(s: &str) -> Check {
             None => return Check::Invalid,
         }
     }
-    const GEN: [u32; 5] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
     let mut chk = 1u32;
     for v in values {
         let top = chk >> 25;
@@ -130,6 +136,10 @@ mod tests {
         );
         assert_eq!(bech32("A12UEL5M"), Check::Unknown);
         assert_eq!(bech32("no-separator"), Check::Invalid);
-        assert_eq!(bech32("x1bbbbbbb"), Check::Invalid, "b is not in the alphabet");
+        assert_eq!(
+            bech32("x1bbbbbbb"),
+            Check::Invalid,
+            "b is not in the alphabet"
+        );
     }
 }

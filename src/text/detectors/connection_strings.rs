@@ -19,9 +19,10 @@ pub const CONNECTION_STRING: Detector = Detector {
     // Anchored on `://` and on the password key: the scheme, or the start of an ADO.NET or libpq
     // string, is found by looking back from there (see `url_start`, `pairs_start`).
     pattern: r"://[^\s\x22'`<>]{3,400}|(?:[Pp]assword|PASSWORD|[Pp]wd|PWD)=[^;\n\x22'`]{1,128}",
-    gate: Gate::Anywhere,
+    gate: Gate::Literals(&["://", "password=", "pwd="]),
     validate: connection_strings,
-    message: "This is a connection string with a password: it gives access to a database or service.",
+    message:
+        "This is a connection string with a password: it gives access to a database or service.",
 };
 
 /// Passwords that stand for a password in documentation.
@@ -30,8 +31,20 @@ fn placeholder_password(p: &str) -> bool {
     let l = l.trim_matches(|c| c == '[' || c == ']' || c == '{' || c == '}');
     matches!(
         l,
-        "password" | "pass" | "passwd" | "pwd" | "secret" | "pw" | "mypassword" | "yourpassword"
-            | "user_password" | "db_password" | "dbpassword" | "p@ssw0rd" | "..." | "…"
+        "password"
+            | "pass"
+            | "passwd"
+            | "pwd"
+            | "secret"
+            | "pw"
+            | "mypassword"
+            | "yourpassword"
+            | "user_password"
+            | "db_password"
+            | "dbpassword"
+            | "p@ssw0rd"
+            | "..."
+            | "…"
     ) || l.starts_with('$')
         || l.starts_with('%')
         || looks_like_placeholder(l)
@@ -46,7 +59,12 @@ fn url_password(s: &str) -> Option<(usize, usize)> {
     // path when there is one.
     let path_start = rest.find('/').unwrap_or(rest.len());
     let authority_end = match rest[..path_start].rfind('@') {
-        Some(at) => at + 1 + rest[at + 1..].find(['/', '?', ';', '#']).unwrap_or(rest.len() - at - 1),
+        Some(at) => {
+            at + 1
+                + rest[at + 1..]
+                    .find(['/', '?', ';', '#'])
+                    .unwrap_or(rest.len() - at - 1)
+        }
         None => rest.find(['/', '?', ';', '#']).unwrap_or(rest.len()),
     };
     let authority = &rest[..authority_end];
@@ -77,7 +95,9 @@ fn param_password(s: &str) -> Option<(usize, usize)> {
                 continue;
             }
             let start = k + key.len();
-            let len = s[start..].find([';', '&', '"', '\'']).unwrap_or(s.len() - start);
+            let len = s[start..]
+                .find([';', '&', '"', '\''])
+                .unwrap_or(s.len() - start);
             if len > 0 {
                 return Some((start, start + len));
             }
@@ -88,9 +108,33 @@ fn param_password(s: &str) -> Option<(usize, usize)> {
 
 /// Schemes of databases, brokers and other services whose URLs carry a login.
 const SCHEMES: &[&str] = &[
-    "postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss",
-    "amqp", "amqps", "mssql", "sqlserver", "oracle", "cockroachdb", "clickhouse", "couchbase",
-    "neo4j", "neo4j+s", "mqtt", "mqtts", "sftp", "ftp", "ftps", "smtp", "smtps", "ldap", "ldaps",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "mongodb",
+    "mongodb+srv",
+    "redis",
+    "rediss",
+    "amqp",
+    "amqps",
+    "mssql",
+    "sqlserver",
+    "oracle",
+    "cockroachdb",
+    "clickhouse",
+    "couchbase",
+    "neo4j",
+    "neo4j+s",
+    "mqtt",
+    "mqtts",
+    "sftp",
+    "ftp",
+    "ftps",
+    "smtp",
+    "smtps",
+    "ldap",
+    "ldaps",
 ];
 
 /// The start of the URL whose `://` is at `at`: its scheme, when it is one of [`SCHEMES`] or
@@ -113,10 +157,13 @@ fn url_start(text: &str, at: usize) -> Option<usize> {
         }
     }
     let known = SCHEMES.contains(&scheme.as_str())
-        || scheme
-            .strip_prefix("jdbc:")
-            .is_some_and(|d| !d.is_empty() && d.split(':').all(|p| !p.is_empty() && p.bytes().all(|x| x.is_ascii_alphanumeric())));
-    (known && !char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric())).then_some(start)
+        || scheme.strip_prefix("jdbc:").is_some_and(|d| {
+            !d.is_empty()
+                && d.split(':')
+                    .all(|p| !p.is_empty() && p.bytes().all(|x| x.is_ascii_alphanumeric()))
+        });
+    (known && !char_before(text, start).is_some_and(|ch| ch.is_ascii_alphanumeric()))
+        .then_some(start)
 }
 
 /// The start of the ADO.NET (`Server=…;…`) or libpq (`host=… …`) string whose password key is
@@ -199,7 +246,11 @@ mod tests {
             "jdbc:sqlserver://db.internal:1433;databaseName=hr;user=sa;password=Wz4!qP9x",
             "jdbc:mysql://db.internal:3306/app?user=app&password=Lm3x9QzT",
         ] {
-            assert_eq!(run(&CONNECTION_STRING, &format!("use {s} please.")), [s], "{s}");
+            assert_eq!(
+                run(&CONNECTION_STRING, &format!("use {s} please.")),
+                [s],
+                "{s}"
+            );
         }
     }
 
@@ -216,9 +267,15 @@ mod tests {
     fn ado_strings() {
         let s = "Server=tcp:acme.database.windows.net,1433;Initial Catalog=hr;User ID=svc;Password=Vb7#kLq2x9";
         assert_eq!(run(&CONNECTION_STRING, &format!("{s};Encrypt=True")), [s]);
-        assert_eq!(run(&CONNECTION_STRING, &format!("prod is {s} if you need it")), [s]);
+        assert_eq!(
+            run(&CONNECTION_STRING, &format!("prod is {s} if you need it")),
+            [s]
+        );
         let libpq = "host=db.internal port=5432 user=app password=Qx8!mZ2v";
-        assert_eq!(run(&CONNECTION_STRING, &format!("{libpq} dbname=prod")), [libpq]);
+        assert_eq!(
+            run(&CONNECTION_STRING, &format!("{libpq} dbname=prod")),
+            [libpq]
+        );
     }
 
     #[test]

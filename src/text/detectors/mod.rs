@@ -158,6 +158,11 @@ pub enum Gate {
     /// Inside a run of at least 8 capitals and digits (single spaces allowed inside) with a
     /// capital in it: codes written in capitals (`AB 12 34 56 C`, `DEUTDEFF`, `AFZPK7190K`).
     Capitals,
+    /// Only in a text that holds one of these literals (ASCII case ignored). The literals of
+    /// every such detector are found in one Aho-Corasick pass per scan ([`Windows::new`]); a
+    /// detector none of whose literals occurs is neither run nor compiled, so forty service
+    /// patterns cost one pass, not forty searches, and nothing on the first keystroke.
+    Literals(&'static [&'static str]),
 }
 
 /// A candidate match (the same accessors as `regex::Match`, offsets in the whole text).
@@ -188,6 +193,37 @@ pub struct Windows {
     /// The last search's pattern, gate and candidate spans: detectors that share a candidate
     /// pattern (the national numbers' `checks::NUMBER`) search once per scan.
     shared: std::cell::RefCell<Vec<(&'static str, Gate, Vec<(usize, usize)>)>>,
+    /// Per detector (in [`all`] order): the ranges around its [`Gate::Literals`] occurrences.
+    literal: Vec<Vec<(usize, usize)>>,
+}
+
+/// How far before and after a literal its detector's match (or the word it needs nearby) can
+/// be: the longest tokens (Dropbox, PyPI) are under 1.5 KB, and a value is never more than 200
+/// bytes before the word that names it.
+const LITERAL_BEFORE: usize = 200;
+const LITERAL_AFTER: usize = 1600;
+
+/// One automaton over the literals of every [`Gate::Literals`] detector, and the detector
+/// each literal belongs to (built once per process or wasm instance).
+fn literal_automaton() -> Option<&'static (aho_corasick::AhoCorasick, Vec<usize>)> {
+    static AC: OnceLock<Option<(aho_corasick::AhoCorasick, Vec<usize>)>> = OnceLock::new();
+    AC.get_or_init(|| {
+        let mut literals = Vec::new();
+        let mut owners = Vec::new();
+        for (i, d) in DETECTORS.iter().enumerate() {
+            if let Gate::Literals(l) = d.gate {
+                literals.extend(l.iter().copied());
+                owners.extend(std::iter::repeat(i).take(l.len()));
+            }
+        }
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&literals)
+            .ok()
+            .map(|ac| (ac, owners))
+    })
+    .as_ref()
 }
 
 impl Windows {
@@ -219,20 +255,34 @@ impl Windows {
         let assignment = memchr::memchr2_iter(b':', b'=', b)
             .map(|i| widen(text, i, i + 1, 56, 170))
             .collect::<Vec<_>>();
+        let mut literal = vec![Vec::new(); DETECTORS.len()];
+        match literal_automaton() {
+            Some((ac, owners)) => {
+                for m in ac.find_overlapping_iter(text) {
+                    if let Some(w) = owners.get(m.pattern().as_usize()).and_then(|&d| literal.get_mut(d)) {
+                        w.push(widen(text, m.start(), m.end(), LITERAL_BEFORE, LITERAL_AFTER));
+                    }
+                }
+            }
+            // Without the automaton every detector searches everything: slower, never a miss.
+            None => literal.iter_mut().for_each(|w| w.push((0, text.len()))),
+        }
         Windows {
             digits: merge(digits),
             assignment: merge(assignment),
             capitals: capital_runs(b),
             shared: std::cell::RefCell::new(Vec::new()),
+            literal: literal.into_iter().map(merge).collect(),
         }
     }
 
-    fn get(&self, gate: Gate, len: usize) -> Vec<(usize, usize)> {
+    fn get(&self, index: usize, gate: Gate, len: usize) -> Vec<(usize, usize)> {
         match gate {
             Gate::Anywhere => vec![(0, len)],
             Gate::Digits => self.digits.clone(),
             Gate::Assignment => self.assignment.clone(),
             Gate::Capitals => self.capitals.clone(),
+            Gate::Literals(_) => self.literal.get(index).cloned().unwrap_or_default(),
         }
     }
 }
@@ -442,27 +492,34 @@ pub fn category_of(id: &str) -> Category {
     get(id).map_or(Category::Confidential, |d| d.category)
 }
 
-/// Each detector's own compiled pattern, built once per process (or wasm instance).
-pub fn compiled() -> &'static [Option<Regex>] {
-    static RES: OnceLock<Vec<Option<Regex>>> = OnceLock::new();
-    RES.get_or_init(|| {
-        DETECTORS
-            .iter()
-            .map(|d| Regex::new(d.pattern).ok())
-            .collect()
-    })
+/// Detector `index`'s own compiled pattern, built the first time it runs (once per process or
+/// wasm instance): a detector whose literals never occur is never compiled.
+pub fn compiled(index: usize) -> Option<&'static Regex> {
+    static RES: OnceLock<Vec<OnceLock<Option<Regex>>>> = OnceLock::new();
+    let all = RES.get_or_init(|| DETECTORS.iter().map(|_| OnceLock::new()).collect());
+    let d = DETECTORS.get(index)?;
+    all.get(index)?
+        .get_or_init(|| Regex::new(d.pattern).ok())
+        .as_ref()
 }
 
 /// Runs one detector over the matching view, searching only where its gate says.
 pub fn run(index: usize, text: &str, windows: &Windows) -> Vec<Hit> {
-    let (Some(d), Some(Some(re))) = (DETECTORS.get(index), compiled().get(index)) else {
+    let Some(d) = DETECTORS.get(index) else {
+        return Vec::new();
+    };
+    let ranges = windows.get(index, d.gate, text.len());
+    if ranges.is_empty() {
+        return Vec::new(); // nothing to search: not even compiled
+    }
+    let Some(re) = compiled(index) else {
         return Vec::new();
     };
     // The national numbers share one candidate pattern (`checks::NUMBER`): its candidates are
     // searched once per scan and validated by each of them (each looks for its own grouping
     // inside a token). Every other detector reads its candidates side by side (`hits`).
     if d.pattern != checks::NUMBER {
-        return hits(d, re, text, &windows.get(d.gate, text.len()));
+        return hits(d, re, text, &ranges);
     }
     let mut shared = windows.shared.borrow_mut();
     let cands: Vec<Cand> = match shared
@@ -480,7 +537,7 @@ pub fn run(index: usize, text: &str, windows: &Windows) -> Vec<Hit> {
             })
             .collect(),
         None => {
-            let cands = candidates(re, text, &windows.get(d.gate, text.len()));
+            let cands = candidates(re, text, &ranges);
             shared.push((
                 d.pattern,
                 d.gate,
@@ -777,6 +834,24 @@ mod tests {
             .collect();
         assert_eq!(runs, ["NI JG 10 37 95 A", "BIC DEUTDEFF", "AFZPK7190K"]);
         assert!(capital_runs(b"12345678 90").is_empty(), "digits only: no capital");
+    }
+
+    #[test]
+    fn literal_gates_skip_detectors_whose_literals_are_absent() {
+        let npm = index_of("npm_token").unwrap();
+        assert!(Windows::new("nothing to see here").literal[npm].is_empty());
+        assert!(!Windows::new("the NPM_ token").literal[npm].is_empty(), "ASCII case ignored");
+        // Only around the literal: a token far from any other text is still found.
+        let far = format!("{}npm_Vq3xR8mZp2LwN7cT5bY1kH9dF4gJ6sXyWvUt", "lorem ipsum ".repeat(400));
+        assert_eq!(run(npm, &far, &Windows::new(&far)).len(), 1);
+        let token = "npm_Vq3xR8mZp2LwN7cT5bY1kH9dF4gJ6sXyWvUt";
+        assert!(run(npm, "nothing to see here", &Windows::new("nothing to see here")).is_empty());
+        assert_eq!(run(npm, token, &Windows::new(token)).len(), 1);
+        for d in DETECTORS {
+            if let Gate::Literals(l) = d.gate {
+                assert!(!l.is_empty() && l.iter().all(|x| !x.is_empty()), "{}", d.id);
+            }
+        }
     }
 
     #[test]
