@@ -533,6 +533,32 @@ mod tests {
         }
     }
 
+    /// Hostile text never panics a validator: long runs of digits and separators, multi-byte
+    /// characters around and inside candidates, MRZ filler, lone prefixes.
+    #[test]
+    fn hostile_input_never_panics_a_detector() {
+        let inputs = [
+            "9".repeat(5000),
+            "1 ".repeat(3000),
+            "1.2-3/4+5 ".repeat(800),
+            "<".repeat(4000),
+            format!("P<{}", "A<".repeat(2000)),
+            "é1é2é3é4é5é6é7é8é9é0".repeat(300),
+            "AB 12 34 56 C".repeat(400),
+            "0x".repeat(3000),
+            "bc1".repeat(2000),
+            "DOB ".repeat(1000) + "31/12/1999",
+            "passport ".repeat(800) + "L898902C3",
+            "10.0.0.".repeat(700),
+            "🙂123456789🙂".repeat(500),
+        ];
+        for d in DETECTORS {
+            for t in &inputs {
+                let _ = run_detector(d, t);
+            }
+        }
+    }
+
     #[test]
     fn capital_runs_find_codes_written_in_capitals() {
         let t = "NI JG 10 37 95 A, BIC DEUTDEFF, Pan AFZPK7190K; short AB12 or lower abcdefgh12";
