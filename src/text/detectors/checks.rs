@@ -41,8 +41,8 @@ pub fn number_hits(
             };
             let mut v = Vec::new();
             for len in (1..=groups).rev() {
-                for first in 0..=groups - len {
-                    v.push((bounds[first], end_of(first + len - 1)));
+                for (first, &from) in bounds.iter().enumerate().take(groups - len + 1) {
+                    v.push((from, end_of(first + len - 1)));
                 }
             }
             v

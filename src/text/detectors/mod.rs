@@ -136,10 +136,13 @@ pub struct Windows {
     digits: Vec<(usize, usize)>,
     assignment: Vec<(usize, usize)>,
     capitals: Vec<(usize, usize)>,
-    /// The last search's pattern, gate and candidate spans: detectors that share a candidate
-    /// pattern (the national numbers' `checks::NUMBER`) search once per scan.
-    shared: std::cell::RefCell<Vec<(&'static str, Gate, Vec<(usize, usize)>)>>,
+    /// Candidate spans per (pattern, gate) already searched in this scan: detectors that share a
+    /// candidate pattern (the national numbers' `checks::NUMBER`) search once per scan.
+    shared: std::cell::RefCell<Vec<SharedSearch>>,
 }
+
+/// A candidate pattern, the gate it searched, and the candidate spans it found.
+type SharedSearch = (&'static str, Gate, Vec<(usize, usize)>);
 
 impl Windows {
     pub fn new(text: &str) -> Windows {
