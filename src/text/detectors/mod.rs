@@ -570,7 +570,10 @@ mod tests {
             .map(|(s, e)| &t[s..e])
             .collect();
         assert_eq!(runs, ["NI JG 10 37 95 A", "BIC DEUTDEFF", "AFZPK7190K"]);
-        assert!(capital_runs(b"12345678 90").is_empty(), "digits only: no capital");
+        assert!(
+            capital_runs(b"12345678 90").is_empty(),
+            "digits only: no capital"
+        );
     }
 
     #[test]
