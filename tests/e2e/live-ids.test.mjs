@@ -40,12 +40,16 @@ for (const [browserName, lang] of [['chromium', 'de'], ['firefox', 'fr']]) {
       const shown = await waitInFrame(frame, () => {
         const f = [...document.querySelectorAll('.finding')].map((el) => ({
           rule: el.dataset.rule ?? null,
+          confidence: el.dataset.confidence ?? null,
           message: el.querySelector('.message')?.textContent ?? '',
         }));
         return f.length ? f : null;
       });
       assert.equal(shown.length, 1, JSON.stringify(shown));
       assert.equal(shown[0].message, message(lang, 'finding_nl_bsn'));
+      assert.equal(shown[0].rule, 'nl_bsn');
+      // The finding's confidence travels from the wasm core to the extension's UI.
+      assert.equal(shown[0].confidence, 'medium');
       assert.equal(await page.evaluate(() => document.getElementById('post-text').value), TEXT);
       await page.close();
     });
