@@ -144,7 +144,8 @@ export class Panel {
   }
 
   findingItem(f, i) {
-    const item = el('li', { class: `finding sev-${f.severity}`, 'data-rule': f.rule },
+    // The core's confidence (low / medium / high) rides along for styling and tests.
+    const item = el('li', { class: `finding sev-${f.severity}`, 'data-rule': f.rule, 'data-confidence': f.confidence ?? '' },
       el('span', { class: 'severity' }, this.t(`severity_${f.severity}`)),
       el('p', { class: 'message' }, messageOf(f, this.t)),
       el('code', { class: 'preview' }, f.preview));

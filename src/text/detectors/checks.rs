@@ -20,7 +20,7 @@ pub fn number_hits(
     text: &str,
     cands: &[Cand],
     lens: &[usize],
-    accept: impl Fn(&str) -> Option<bool>,
+    accept: &dyn Fn(&str) -> Option<bool>,
 ) -> Vec<Hit> {
     let mut out = Vec::new();
     for m in cands {
@@ -41,8 +41,8 @@ pub fn number_hits(
             };
             let mut v = Vec::new();
             for len in (1..=groups).rev() {
-                for first in 0..=groups - len {
-                    v.push((bounds[first], end_of(first + len - 1)));
+                for (first, &from) in bounds.iter().enumerate().take(groups - len + 1) {
+                    v.push((from, end_of(first + len - 1)));
                 }
             }
             v
@@ -274,7 +274,7 @@ mod tests {
             |s: &str| (s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit())).then_some(false);
         let run = |t: &str| -> Vec<String> {
             let cands = super::super::candidates(&re, t, &[(0, t.len())]);
-            number_hits(t, &cands, &[9], nine)
+            number_hits(t, &cands, &[9], &nine)
                 .into_iter()
                 .map(|h| t[h.start..h.end].to_string())
                 .collect()

@@ -66,7 +66,7 @@ pub fn aba_valid(d: &[u8]) -> bool {
 }
 
 fn routing_numbers(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    number_hits(text, cands, &[9], |s| {
+    number_hits(text, cands, &[9], &|s| {
         (grouped(s, &[9], "", true) && aba_valid(&digits(s))).then_some(false)
     })
 }

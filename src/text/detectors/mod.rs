@@ -190,9 +190,9 @@ pub struct Windows {
     digits: Vec<(usize, usize)>,
     assignment: Vec<(usize, usize)>,
     capitals: Vec<(usize, usize)>,
-    /// The last search's pattern, gate and candidate spans: detectors that share a candidate
-    /// pattern (the national numbers' `checks::NUMBER`) search once per scan.
-    shared: std::cell::RefCell<Vec<(&'static str, Gate, Vec<(usize, usize)>)>>,
+    /// Candidate spans per (pattern, gate) already searched in this scan: detectors that share a
+    /// candidate pattern (the national numbers' `checks::NUMBER`) search once per scan.
+    shared: std::cell::RefCell<Vec<SharedSearch>>,
     /// Per detector (in [`all`] order): the ranges around its [`Gate::Literals`] occurrences.
     literal: Vec<Vec<(usize, usize)>>,
 }
@@ -225,6 +225,9 @@ fn literal_automaton() -> Option<&'static (aho_corasick::AhoCorasick, Vec<usize>
     })
     .as_ref()
 }
+
+/// A candidate pattern, the gate it searched, and the candidate spans it found.
+type SharedSearch = (&'static str, Gate, Vec<(usize, usize)>);
 
 impl Windows {
     pub fn new(text: &str) -> Windows {
@@ -825,6 +828,32 @@ mod tests {
         }
     }
 
+    /// Hostile text never panics a validator: long runs of digits and separators, multi-byte
+    /// characters around and inside candidates, MRZ filler, lone prefixes.
+    #[test]
+    fn hostile_input_never_panics_a_detector() {
+        let inputs = [
+            "9".repeat(5000),
+            "1 ".repeat(3000),
+            "1.2-3/4+5 ".repeat(800),
+            "<".repeat(4000),
+            format!("P<{}", "A<".repeat(2000)),
+            "é1é2é3é4é5é6é7é8é9é0".repeat(300),
+            "AB 12 34 56 C".repeat(400),
+            "0x".repeat(3000),
+            "bc1".repeat(2000),
+            "DOB ".repeat(1000) + "31/12/1999",
+            "passport ".repeat(800) + "L898902C3",
+            "10.0.0.".repeat(700),
+            "🙂123456789🙂".repeat(500),
+        ];
+        for d in DETECTORS {
+            for t in &inputs {
+                let _ = run_detector(d, t);
+            }
+        }
+    }
+
     #[test]
     fn capital_runs_find_codes_written_in_capitals() {
         let t = "NI JG 10 37 95 A, BIC DEUTDEFF, Pan AFZPK7190K; short AB12 or lower abcdefgh12";
@@ -833,7 +862,10 @@ mod tests {
             .map(|(s, e)| &t[s..e])
             .collect();
         assert_eq!(runs, ["NI JG 10 37 95 A", "BIC DEUTDEFF", "AFZPK7190K"]);
-        assert!(capital_runs(b"12345678 90").is_empty(), "digits only: no capital");
+        assert!(
+            capital_runs(b"12345678 90").is_empty(),
+            "digits only: no capital"
+        );
     }
 
     #[test]

@@ -138,15 +138,15 @@ pub const PL_PESEL: Detector = Detector {
 };
 
 /// Keeps the candidates that stand alone and pass `valid`.
-fn keep(text: &str, cands: &[Cand], valid: impl Fn(&str) -> Option<bool>) -> Vec<Hit> {
-    keep_marked(text, cands, |s| valid(s).map(|ok| (ok, false)))
+fn keep(text: &str, cands: &[Cand], valid: &dyn Fn(&str) -> Option<bool>) -> Vec<Hit> {
+    keep_marked(text, cands, &|s| valid(s).map(|ok| (ok, false)))
 }
 
 /// Like [`keep`], with `valid` also saying whether the value is a published example.
 fn keep_marked(
     text: &str,
     cands: &[Cand],
-    valid: impl Fn(&str) -> Option<(bool, bool)>,
+    valid: &dyn Fn(&str) -> Option<(bool, bool)>,
 ) -> Vec<Hit> {
     let mut out = Vec::new();
     for m in cands {
@@ -172,7 +172,7 @@ fn consistent(s: &str) -> bool {
 }
 
 fn ninos(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep_marked(text, cands, |s| {
+    keep_marked(text, cands, &|s| {
         let spaces = s.matches(' ').count();
         if spaces != 0 && spaces != 4 {
             return Some((false, false));
@@ -203,7 +203,7 @@ pub fn nhs_valid(d: &[u8]) -> bool {
 }
 
 fn nhs_numbers(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    number_hits(text, cands, &[10], |s| {
+    number_hits(text, cands, &[10], &|s| {
         let d = digits(s);
         (grouped(s, &[3, 3, 4], " -", true) && !all_same(&d) && nhs_valid(&d)).then_some(false)
     })
@@ -237,7 +237,7 @@ pub fn de_tax_id_valid(d: &[u8]) -> bool {
 
 fn de_tax_ids(text: &str, cands: &[Cand]) -> Vec<Hit> {
     // Written whole or as 2-3-3-3.
-    number_hits(text, cands, &[11], |s| {
+    number_hits(text, cands, &[11], &|s| {
         (grouped(s, &[2, 3, 3, 3], " ", true) && de_tax_id_valid(&digits(s))).then_some(false)
     })
 }
@@ -246,7 +246,7 @@ fn de_tax_ids(text: &str, cands: &[Cand]) -> Vec<Hit> {
 const DE_ID_SPECIMENS: &[&str] = &["T22000129", "L01X00T47", "LZ6311T47", "C01X00T47"];
 
 fn de_id_cards(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep_marked(text, cands, |s| {
+    keep_marked(text, cands, &|s| {
         let b = s.as_bytes();
         let doc = &b[..9];
         let n_digits = doc.iter().filter(|c| c.is_ascii_digit()).count();
@@ -266,7 +266,7 @@ fn de_id_cards(text: &str, cands: &[Cand]) -> Vec<Hit> {
 }
 
 fn nirs(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
+    keep(text, cands, &|s| {
         if !consistent(s) {
             return Some(false);
         }
@@ -304,7 +304,7 @@ fn dni_letter(n: u64) -> u8 {
 }
 
 fn dnis(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
+    keep(text, cands, &|s| {
         let d = digits(s);
         let letter = *s.as_bytes().last()?;
         Some(!all_same(&d) && dni_letter(number(&d)) == letter)
@@ -312,7 +312,7 @@ fn dnis(text: &str, cands: &[Cand]) -> Vec<Hit> {
 }
 
 fn nies(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
+    keep(text, cands, &|s| {
         let b = s.as_bytes();
         let lead = match b[0] {
             b'X' => 0,
@@ -369,7 +369,7 @@ pub fn codice_fiscale_valid(cf: &[u8]) -> bool {
 }
 
 fn codici_fiscali(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
+    keep(text, cands, &|s| {
         let up = s.to_ascii_uppercase();
         // Typed in one case: a mixed-case word is not a tax code.
         let one_case = s == up || s == s.to_ascii_lowercase();
@@ -387,7 +387,7 @@ pub fn bsn_valid(d: &[u8]) -> bool {
 }
 
 fn bsns(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    number_hits(text, cands, &[9], |s| {
+    number_hits(text, cands, &[9], &|s| {
         (grouped(s, &[4, 2, 3], ".", true) && bsn_valid(&digits(s))).then_some(false)
     })
 }
@@ -409,7 +409,7 @@ pub fn be_valid(d: &[u8]) -> bool {
 }
 
 fn be_numbers(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
+    keep(text, cands, &|s| {
         // Formatted fully (85.07.30-033.28) or not at all.
         let formatted = s.len() == 15 && separators_in(s, ".- ");
         Some((formatted || s.len() == 11) && !all_same(&digits(s)) && be_valid(&digits(s)))
@@ -440,7 +440,7 @@ pub fn pesel_valid(d: &[u8]) -> bool {
 }
 
 fn pesels(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    number_hits(text, cands, &[11], |s| {
+    number_hits(text, cands, &[11], &|s| {
         (grouped(s, &[11], "", true) && pesel_valid(&digits(s))).then_some(false)
     })
 }

@@ -62,7 +62,7 @@ fn day_exists(yy: u32, month: u32, day: u32) -> bool {
     valid_date(1900 + yy, month, day) || valid_date(2000 + yy, month, day)
 }
 
-fn keep(text: &str, cands: &[Cand], valid: impl Fn(&str) -> bool) -> Vec<Hit> {
+fn keep(text: &str, cands: &[Cand], valid: &dyn Fn(&str) -> bool) -> Vec<Hit> {
     cands
         .iter()
         .filter(|m| standalone(text, m.start(), m.end()) && valid(m.as_str()))
@@ -83,7 +83,7 @@ pub fn personnummer_valid(d: &[u8]) -> bool {
 }
 
 fn personnummer(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    number_hits(text, cands, &[10, 12], |s| {
+    number_hits(text, cands, &[10, 12], &|s| {
         let shaped = grouped(s, &[6, 4], "-+", true)
             || grouped(s, &[8, 4], "-+", false)
             || grouped(s, &[12], "", true);
@@ -129,13 +129,13 @@ pub fn fodselsnummer_valid(d: &[u8]) -> bool {
 }
 
 fn fodselsnummer(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    number_hits(text, cands, &[11], |s| {
+    number_hits(text, cands, &[11], &|s| {
         (grouped(s, &[6, 5], " ", true) && fodselsnummer_valid(&digits(s))).then_some(false)
     })
 }
 
 fn cprs(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    number_hits(text, cands, &[10], |s| {
+    number_hits(text, cands, &[10], &|s| {
         if !grouped(s, &[6, 4], "-", true) {
             return None;
         }
@@ -148,7 +148,7 @@ fn cprs(text: &str, cands: &[Cand]) -> Vec<Hit> {
 const HETU_CHECK: &[u8; 31] = b"0123456789ABCDEFHJKLMNPRSTUVWXY";
 
 fn hetus(text: &str, cands: &[Cand]) -> Vec<Hit> {
-    keep(text, cands, |s| {
+    keep(text, cands, &|s| {
         let b = s.as_bytes();
         let d = digits(&s[..6]);
         let century = match b[6] {

@@ -116,7 +116,7 @@ pub const US_ITIN: Detector = Detector {
 fn keep_checked(
     text: &str,
     cands: &[Cand],
-    valid: impl Fn(&[u8]) -> bool,
+    valid: fn(&[u8]) -> bool,
     example: &[&str],
 ) -> Vec<Hit> {
     let mut out = Vec::new();
@@ -152,11 +152,11 @@ fn shaped(
     cands: &[Cand],
     shapes: &[&[usize]],
     seps: &str,
-    valid: impl Fn(&[u8]) -> bool,
+    valid: fn(&[u8]) -> bool,
     example: &[&str],
 ) -> Vec<Hit> {
     let lens: Vec<usize> = shapes.iter().map(|g| g.iter().sum()).collect();
-    number_hits(text, cands, &lens, |s| {
+    number_hits(text, cands, &lens, &|s| {
         if !shapes.iter().any(|g| grouped(s, g, seps, true)) {
             return None;
         }
