@@ -34,8 +34,27 @@ const MAX_TOKEN: usize = 64;
 
 struct Term<T> {
     words: Vec<Vec<u8>>,
+    /// Per word, the letters it holds (bit `c - b'a'`).
+    letters: Vec<u32>,
     target: T,
 }
+
+/// The ASCII letters in `w`, one bit each.
+fn letter_mask(w: &[u8]) -> u32 {
+    w.iter().filter(|c| c.is_ascii_lowercase()).fold(0, |m, &c| m | 1 << (c - b'a'))
+}
+
+/// Letters an ending may add (`s`, `es`, `'s`, `ed`, `ing`, `y`, `ies`, `ier`, `iest`).
+const ENDING_LETTERS: u32 = {
+    let mut m = 0u32;
+    let e = b"sedingyrt";
+    let mut i = 0;
+    while i < e.len() {
+        m |= 1 << (e[i] - b'a');
+        i += 1;
+    }
+    m
+};
 
 /// Terms compiled for word matching, indexed by the first two bytes of their first word (most
 /// words of a post are plain and share those with few terms, if any).
@@ -46,6 +65,19 @@ pub struct WordMatcher<T> {
     /// One bit per key in `index`: most words of a post start like no term, and are skipped
     /// with one lookup.
     keys: Vec<u64>,
+    /// The same for the terms of several words (a phrase's first word may be written plainly
+    /// while a later one is disguised or inflected).
+    phrase_keys: Vec<u64>,
+}
+
+/// Last bytes of the endings in [`SUFFIXES`]: a plain word ending otherwise can only be a term
+/// as written, which the keyword automaton finds.
+fn may_be_inflected(tok: &[u8]) -> bool {
+    matches!(tok.last(), Some(b's' | b'd' | b'g' | b'n' | b'y' | b'\'' | b'r' | b't'))
+}
+
+fn has_bit(bits: &[u64], k: u16) -> bool {
+    bits.get(usize::from(k >> 6)).is_some_and(|w| w & (1 << (k & 63)) != 0)
 }
 
 fn key(word: &[u8]) -> u16 {
@@ -105,6 +137,7 @@ impl<T: Copy> WordMatcher<T> {
             terms: Vec::new(),
             index: Vec::new(),
             keys: vec![0; 1 << 10],
+            phrase_keys: vec![0; 1 << 10],
         };
         for (term, target) in terms {
             let words: Vec<Vec<u8>> = term.split(' ').map(|w| w.as_bytes().to_vec()).collect();
@@ -120,21 +153,25 @@ impl<T: Copy> WordMatcher<T> {
             }
             out.index.push((key(&words[0]), out.terms.len()));
             out.terms.push(Term {
+                letters: words.iter().map(|w| letter_mask(w)).collect(),
                 words,
                 target: *target,
             });
         }
         out.index.sort_unstable();
-        for &(k, _) in &out.index {
-            if let Some(w) = out.keys.get_mut(usize::from(k >> 6)) {
-                *w |= 1 << (k & 63);
+        for &(k, t) in &out.index {
+            let phrase = out.terms.get(t).is_some_and(|t| t.words.len() > 1);
+            for bits in [Some(&mut out.keys), phrase.then_some(&mut out.phrase_keys)].into_iter().flatten() {
+                if let Some(w) = bits.get_mut(usize::from(k >> 6)) {
+                    *w |= 1 << (k & 63);
+                }
             }
         }
         out
     }
 
     fn has_key(&self, k: u16) -> bool {
-        self.keys.get(usize::from(k >> 6)).is_some_and(|w| w & (1 << (k & 63)) != 0)
+        has_bit(&self.keys, k)
     }
 
     /// Index entries whose key is in `lo..=hi`.
@@ -164,7 +201,7 @@ impl<T: Copy> WordMatcher<T> {
             let tok = &b[s..t];
             let kk = key(tok);
             if is_plain(tok) {
-                if !self.has_key(kk) {
+                if !self.has_key(kk) || !may_be_inflected(tok) && !has_bit(&self.phrase_keys, kk) {
                     continue;
                 }
                 for &(_, term) in self.entries(kk, kk) {
@@ -201,7 +238,11 @@ impl<T: Copy> WordMatcher<T> {
                 };
                 at = next;
             }
-            if !word_matches(&b[at.0..at.1], w, i + 1 == n) {
+            let tok = &b[at.0..at.1];
+            // A letter the word does not have (beyond an ending's, or the consonant an ending
+            // doubles) rules it out before any matching.
+            let allowed = term.letters.get(i).copied().unwrap_or(0) | ENDING_LETTERS;
+            if letter_mask(tok) & !allowed != 0 || !word_matches(tok, w, i + 1 == n) {
                 return;
             }
         }
