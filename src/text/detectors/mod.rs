@@ -287,7 +287,7 @@ fn hits(d: &Detector, re: &Regex, text: &str, ranges: &[(usize, usize)]) -> Vec<
                 if let Some(values) = side_by_side(d, re, text, ws, slice, m.start(), m.end())
                     .or_else(|| regrouped(d, re, text, ws, slice, m.start(), m.end()))
                 {
-                    pos = values.iter().map(|h| h.end).max().unwrap_or(m.end()) - ws;
+                    pos = values.iter().map(|h| h.end).max().map_or(m.end(), |e| e.saturating_sub(ws));
                     out.extend(values);
                     continue;
                 }
@@ -345,7 +345,7 @@ fn side_by_side(
             let got = (d.validate)(text, &[cand(text, ws + at, ws + e)]);
             if let Some(hit_end) = got.iter().map(|h| h.end).max() {
                 values.extend(got);
-                next = Some(hit_end - ws);
+                next = Some(hit_end.saturating_sub(ws).max(at + 1));
                 break;
             }
         }
