@@ -387,7 +387,8 @@ fn regrouped(
     let bytes = slice.as_bytes();
     let is_sep = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
     for i in start + 1..end {
-        if !(is_sep(bytes[i - 1]) && !is_sep(bytes[i])) {
+        // Only where a group starts: after a separator.
+        if !is_sep(bytes[i - 1]) || is_sep(bytes[i]) {
             continue;
         }
         let Some(m) = find_here(re, slice, i) else {
