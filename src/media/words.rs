@@ -119,10 +119,11 @@ pub fn street_address(text: &str) -> bool {
         let linked = lower
             .get(i + 1)
             .is_some_and(|w| matches!(w.as_str(), "de" | "del" | "della" | "di" | "do" | "da" | "des" | "du"));
-        if STREET_BEFORE.contains(&bare) && (capitalised(i + 1) || linked) {
-            if (i > 0 && number(i - 1)) || (i + 2..i + 6).any(number) {
-                return true;
-            }
+        if STREET_BEFORE.contains(&bare)
+            && (capitalised(i + 1) || linked)
+            && ((i > 0 && number(i - 1)) || (i + 2..i + 6).any(number))
+        {
+            return true;
         }
     }
     false

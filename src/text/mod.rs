@@ -315,19 +315,30 @@ impl TextScanner {
             .detector_targets
             .iter()
             .filter_map(|&i| self.set_targets.get(i).copied());
-        // Text that a detector listed earlier has validated as its own (see below).
-        let mut taken: Vec<(usize, usize)> = Vec::new();
+        // The view with what detectors listed earlier validated blanked out (see below); made
+        // on the first validated hit.
+        let mut masked: Option<String> = None;
         for target in regex_rules.into_iter().chain(detector_runs) {
             match Some(&target) {
                 Some(&SetTarget::Detector(d)) => {
-                    let masked = mask(&view.text, &taken);
-                    let searched = masked.as_deref().unwrap_or(&view.text);
-                    for hit in detectors::run(d, searched, &windows) {
-                        let Some(confidence) = self.confidence(d, &view.text, &hit) else {
-                            continue;
-                        };
+                    // Hits below the detector's confidence threshold are dropped before they
+                    // blank anything, so a lower-priority detector may still claim that text.
+                    let hits: Vec<_> =
+                        detectors::run(d, masked.as_deref().unwrap_or(&view.text), &windows)
+                            .into_iter()
+                            .filter_map(|hit| {
+                                let c = self.confidence(d, &view.text, &hit)?;
+                                Some((hit, c))
+                            })
+                            .collect();
+                    if !hits.is_empty() {
+                        let m = masked.get_or_insert_with(|| view.text.clone());
+                        for (hit, _) in &hits {
+                            blank(m, hit.start, hit.end);
+                        }
+                    }
+                    for (hit, confidence) in hits {
                         let (os, oe) = view.original_span(hit.start, hit.end);
-                        taken.push((hit.start, hit.end));
                         let mut claimed = false;
                         for &r in &self.builtin_rules[d] {
                             claimed = true;
@@ -582,20 +593,11 @@ impl TextScanner {
     }
 }
 
-/// `text` with the byte spans in `taken` (on character boundaries) replaced by spaces, so
-/// offsets stay the same; `None` when nothing is taken.
-fn mask(text: &str, taken: &[(usize, usize)]) -> Option<String> {
-    if taken.is_empty() {
-        return None;
+/// Replaces `text[start..end]` (on character boundaries) by as many spaces, so offsets stay.
+fn blank(text: &mut String, start: usize, end: usize) {
+    if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) && end <= text.len() {
+        text.replace_range(start..end, &" ".repeat(end - start));
     }
-    let mut bytes = text.as_bytes().to_vec();
-    for &(s, e) in taken {
-        for b in bytes.get_mut(s..e).into_iter().flatten() {
-            *b = b' ';
-        }
-    }
-    // Whole characters were replaced by ASCII, so this stays UTF-8; stay total anyway.
-    String::from_utf8(bytes).ok()
 }
 
 fn same_source(a: Source, b: Source) -> bool {

@@ -590,7 +590,7 @@ fn hits(d: &Detector, re: &Regex, text: &str, ranges: &[(usize, usize)]) -> Vec<
                 if let Some(values) = side_by_side(d, re, text, ws, slice, m.start(), m.end())
                     .or_else(|| regrouped(d, re, text, ws, slice, m.start(), m.end()))
                 {
-                    pos = values.iter().map(|h| h.end).max().unwrap_or(m.end()) - ws;
+                    pos = values.iter().map(|h| h.end).max().map_or(m.end(), |e| e.saturating_sub(ws));
                     out.extend(values);
                     continue;
                 }
@@ -631,7 +631,7 @@ fn side_by_side(
     let mut values: Vec<Hit> = Vec::new();
     let mut at = start;
     while at < end && values.len() < MAX_VALUES {
-        let m = re.find_at(slice, at).filter(|m| m.start() == at && m.end() > at)?;
+        let m = find_here(re, slice, at)?;
         // The candidate here, then its forms ending at a separator, longest first.
         let ends = std::iter::once(m.end()).chain(
             (at + 1..m.end())
@@ -648,7 +648,7 @@ fn side_by_side(
             let got = (d.validate)(text, &[cand(text, ws + at, ws + e)]);
             if let Some(hit_end) = got.iter().map(|h| h.end).max() {
                 values.extend(got);
-                next = Some(hit_end - ws);
+                next = Some(hit_end.saturating_sub(ws).max(at + 1));
                 break;
             }
         }
@@ -658,6 +658,20 @@ fn side_by_side(
         }
     }
     (at >= end && !values.is_empty()).then_some(values)
+}
+
+/// The longest a candidate of a grouped-number detector is (an IBAN with a space in every place: under 70 bytes).
+const MAX_VALUE: usize = 96;
+
+/// A match of `re` that starts exactly at `at` (the search looks no further than a value's
+/// length, so trying every separator of a candidate stays cheap).
+fn find_here<'s>(re: &Regex, slice: &'s str, at: usize) -> Option<regex::Match<'s>> {
+    let mut to = (at + MAX_VALUE).min(slice.len());
+    while !slice.is_char_boundary(to) {
+        to += 1;
+    }
+    let hay = slice.get(..to)?;
+    re.find_at(hay, at).filter(|m| m.start() == at && m.end() > at)
 }
 
 /// A value that starts inside the rejected candidate `start..end` where its grouping changes:
@@ -676,10 +690,11 @@ fn regrouped(
     let bytes = slice.as_bytes();
     let is_sep = |b: u8| b.is_ascii() && !b.is_ascii_alphanumeric();
     for i in start + 1..end {
-        if !(is_sep(bytes[i - 1]) && !is_sep(bytes[i])) {
+        // Only where a group starts: after a separator.
+        if !is_sep(bytes[i - 1]) || is_sep(bytes[i]) {
             continue;
         }
-        let Some(m) = re.find_at(slice, i).filter(|m| m.start() == i) else {
+        let Some(m) = find_here(re, slice, i) else {
             continue;
         };
         let inside: Vec<u8> = bytes[m.start()..m.end()].iter().copied().filter(|&b| is_sep(b)).collect();
