@@ -7,6 +7,7 @@
 //! workers: the extension runs them in `extension/core/media-worker.js`.
 
 use crate::media::{self, ByteSource, MediaError, StripMode};
+use crate::policy::company_account::{AccountScanner, Field};
 use crate::policy::Policy;
 use crate::text::TextScanner;
 use serde::Serialize;
@@ -53,6 +54,63 @@ impl TextChecker {
     /// The findings for `text`, with byte and UTF-16 spans and redacted previews.
     pub fn check(&self, text: &str) -> Result<JsValue, JsError> {
         to_js(&self.scanner.scan(text))
+    }
+}
+
+/// The company-account layer for one site (`policy::company_account`): which account an observed
+/// value is, and the checks of posts written as a company account (compiled on first use).
+#[wasm_bindgen]
+pub struct AccountChecker {
+    policy: Policy,
+    site: String,
+    scanner: Option<AccountScanner>,
+}
+
+#[wasm_bindgen]
+impl AccountChecker {
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy_json: Option<String>, site: String) -> AccountChecker {
+        let policy = match policy_json {
+            Some(json) => Policy::from_json(&json).0,
+            None => Policy::default_policy(),
+        };
+        AccountChecker { policy, site, scanner: None }
+    }
+
+    /// What the content script needs to observe the account: whether IT named any company
+    /// account on this site, `when_unknown`, `confirm_every_post`, and IT's detection entries.
+    pub fn setup(&self) -> Result<JsValue, JsError> {
+        let c = &self.policy.company_account;
+        to_js(&serde_json::json!({
+            "has_accounts": c.has_accounts_on(&self.site),
+            "when_unknown": c.when_unknown,
+            "confirm_every_post": c.confirm_every_post,
+            "detection": c.detection,
+        }))
+    }
+
+    /// `field` (`handle`, `id`, `name`) and `value` observed on the page, or nothing observed:
+    /// `{status: company|personal|unknown, account, company_rules}`.
+    pub fn identify(&self, field: Option<String>, value: Option<String>) -> Result<JsValue, JsError> {
+        let field = match field.as_deref() {
+            Some("handle") => Some(Field::Handle),
+            Some("id") => Some(Field::Id),
+            Some("name") => Some(Field::Name),
+            _ => None,
+        };
+        let observed = match (field, value.as_deref()) {
+            (Some(f), Some(v)) => Some((f, v)),
+            _ => None,
+        };
+        to_js(&self.policy.company_account.identify(&self.site, observed))
+    }
+
+    /// The findings of a post written as a company account, each with `because_account`.
+    pub fn check(&mut self, text: &str) -> Result<JsValue, JsError> {
+        let site = (!self.site.is_empty()).then_some(self.site.as_str());
+        let policy = &self.policy;
+        let scanner = self.scanner.get_or_insert_with(|| AccountScanner::new(policy, site));
+        to_js(&scanner.scan(text))
     }
 }
 
