@@ -86,6 +86,7 @@ impl AccountChecker {
             "when_unknown": c.when_unknown,
             "confirm_every_post": c.confirm_every_post,
             "detection": c.detection,
+            "submit": self.policy.company_policy().submit,
         }))
     }
 

@@ -9,13 +9,14 @@
 // The effective policy (written by the service worker's policy module to storage.local under
 // `effectivePolicy`) is read at start and followed through storage.onChanged: text rules compile
 // into a TextChecker per site; `submit` and `uploads` settings drive the dialogs.
-import init, { TextChecker, coreVersion } from './pkg/safepost.js';
+import init, { TextChecker, AccountChecker, coreVersion } from './pkg/safepost.js';
 import { applyPlan } from './apply-plan.js';
 import { Panel } from '../ui/panel.js';
 import { Surface } from '../ui/surface.js';
 import { gateDialog } from '../ui/gate-dialog.js';
 import { uploadDialog, uploadProblemDialog } from '../ui/upload-dialog.js';
 import { reportToIt, redactPost } from '../ui/report.js';
+import { CompanyAccounts } from './accounts.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -34,12 +35,16 @@ const live = document.getElementById('live');
 
 let policy = null; // the policy document (object) or null for the shipped default
 const checkers = new Map(); // site -> TextChecker
+// The company-account layer: which account is posting, and the checks for posts made as one.
+const accounts = new CompanyAccounts({ AccountChecker, t, recheck: () => send({ type: 'policy-changed', reason: 'account' }),
+  marker: (state) => panel?.setAccount(state) });
 
 function setPolicy(effective) {
   const next = effective && effective.policy && typeof effective.policy === 'object' ? effective.policy : null;
   policy = next;
   for (const checker of checkers.values()) checker.free?.();
   checkers.clear();
+  accounts.reset(policy);
 }
 
 const policyLoaded = api.storage.local.get('effectivePolicy')
@@ -102,12 +107,16 @@ const handlers = {
     await policyLoaded;
     site = String(msg.site || '');
     const text = String(msg.text ?? '');
-    const findings = checkerFor(site).check(text);
+    const findings = accounts.applies(site) ? accounts.check(site, text) : checkerFor(site).check(text);
     if (msg.show !== false) {
       post = text;
       panel.showFindings(findings, { empty: text.trim() === '' });
     }
     return { findings };
+  },
+  async 'account-setup'(msg) {
+    await policyLoaded;
+    return accounts.setup(String(msg.site || ''));
   },
   version() {
     return { version: coreVersion() };
@@ -117,10 +126,12 @@ const handlers = {
     site = String(msg.site || site);
     const findings = Array.isArray(msg.findings) ? msg.findings : [];
     if (typeof msg.text === 'string') post = msg.text;
-    const decision = await gateDialog({ surface, live, t, findings, site, submit: submitSettings(), report: reportPost });
-    if (decision.action === 'post' && decision.justification) {
+    const account = accounts.applies(site) ? accounts.state : null;
+    const decision = await gateDialog({ surface, live, t, findings, site, submit: accounts.submit(site, submitSettings()), report: reportPost, account });
+    const postedAnyway = decision.action === 'post' && (decision.justification || (account && findings.some((f) => f.severity === 'block')));
+    if (postedAnyway) {
       // Overrides are recorded by the service worker when it handles them; never the secret itself.
-      api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification,
+      api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification || '', ...accounts.record(account),
         findings: findings.map((f) => ({ rule: f.rule, severity: f.severity, preview: f.preview })) } }).catch(() => {});
     }
     return decision;
@@ -254,6 +265,7 @@ function send(msg) {
 async function onRequest(ev) {
   const msg = ev.data;
   if (!msg || typeof msg !== 'object') return;
+  if (msg.type === 'account' && msg.id === undefined) return policyLoaded.then(() => accounts.observed(String(msg.site || ''), msg.observed));
   if (msg.id === undefined) return panel.onHostMessage(msg);
   const handler = Object.hasOwn(handlers, msg.type) && handlers[msg.type];
   try {

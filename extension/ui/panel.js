@@ -7,11 +7,14 @@
 // checked) appear above it. It tells the content script how big it wants to be through the
 // Surface, and announces changes to screen readers. Nothing is shown for an empty composer.
 
+import { accountMarker, accountNote } from './account-marker.js';
+
 const SEVERITY_ORDER = { info: 0, warn: 1, block: 2 };
 const COLLAPSED = { width: 190, height: 40 };
 const EXPANDED_WIDTH = 360;
 const EXPANDED_MAX_HEIGHT = 420;
 const NOTICE_WIDTH = 330;
+const MARKER = { width: 340, height: 36 };
 
 export class Panel {
   constructor({ send, surface, i18n, report }) {
@@ -26,6 +29,7 @@ export class Panel {
     this.expanded = false;
     this.notices = [];
     this.lastAnnounced = null;
+    this.account = null; // the company-account state (account-marker.js draws it)
     // Escape folds the open list, and the focus goes back to the pill.
     this.root.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape' && this.expanded) {
@@ -48,6 +52,14 @@ export class Panel {
     if (this.findings.length === 0) this.expanded = false;
     this.render();
     if (this.visible) this.announce();
+  }
+
+  /** The account posting (`{status, account, company_rules}` or null); the marker follows it. */
+  setAccount(state) {
+    this.account = state;
+    const marker = accountMarker(state, this.t);
+    if (marker) this.live.textContent = marker.textContent;
+    this.render();
   }
 
   hide() {
@@ -94,7 +106,8 @@ export class Panel {
   render() {
     const severity = this.worstSeverity() || 'ok';
     const showPill = this.visible;
-    if (!showPill && this.notices.length === 0) {
+    const marker = accountMarker(this.account, this.t);
+    if (!showPill && this.notices.length === 0 && !marker) {
       this.root.hidden = true;
       this.root.replaceChildren();
       this.surface.panel(0, 0);
@@ -129,6 +142,7 @@ export class Panel {
       if (notice.progress) box.append(el('progress', { 'aria-label': notice.text }));
       this.root.append(box);
     }
+    if (marker) this.root.append(marker);
     if (hadFocus) document.getElementById(hadFocus)?.focus();
     this.layout();
   }
@@ -137,7 +151,7 @@ export class Panel {
     const item = el('li', { class: `finding sev-${f.severity}`, 'data-rule': f.rule },
       el('span', { class: 'severity' }, this.t(`severity_${f.severity}`)),
       el('p', { class: 'message' }, messageOf(f, this.t)),
-      el('code', { class: 'preview' }, f.preview));
+      el('code', { class: 'preview' }, f.preview), accountNote(f, this.t));
     const row = el('div', { class: 'finding-actions' });
     const jump = el('button', { type: 'button', class: 'btn link jump', id: `jump-${i}` }, this.t('liveJumpTo'));
     jump.addEventListener('click', () => {
@@ -156,13 +170,15 @@ export class Panel {
   }
 
   layout() {
+    const marker = accountMarker(this.account, this.t) ? MARKER : null;
     if (!this.expanded) {
       const notice = this.notices.length ? NOTICE_WIDTH : 0;
-      this.surface.panel((this.visible ? COLLAPSED.width : 0) + notice || COLLAPSED.width, COLLAPSED.height);
+      const width = (this.visible ? COLLAPSED.width : 0) + notice || COLLAPSED.width;
+      this.surface.panel(marker ? Math.max(width, marker.width) : width, COLLAPSED.height + (marker ? marker.height : 0));
       return;
     }
     const height = Math.min(EXPANDED_MAX_HEIGHT, Math.ceil(this.root.scrollHeight) + 8);
-    this.surface.panel(EXPANDED_WIDTH, Math.max(height, COLLAPSED.height));
+    this.surface.panel(EXPANDED_WIDTH, Math.max(height, COLLAPSED.height + (marker ? marker.height : 0)));
   }
 }
 
