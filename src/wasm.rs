@@ -57,6 +57,16 @@ impl TextChecker {
     }
 }
 
+/// What `AccountChecker::setup` answers.
+#[derive(Serialize)]
+struct AccountSetup<'a> {
+    has_accounts: bool,
+    when_unknown: crate::policy::company_account::WhenUnknown,
+    confirm_every_post: bool,
+    detection: &'a std::collections::BTreeMap<String, crate::policy::company_account::SiteDetection>,
+    submit: crate::policy::Submit,
+}
+
 /// The company-account layer for one site (`policy::company_account`): which account an observed
 /// value is, and the checks of posts written as a company account (compiled on first use).
 #[wasm_bindgen]
@@ -81,13 +91,13 @@ impl AccountChecker {
     /// account on this site, `when_unknown`, `confirm_every_post`, and IT's detection entries.
     pub fn setup(&self) -> Result<JsValue, JsError> {
         let c = &self.policy.company_account;
-        to_js(&serde_json::json!({
-            "has_accounts": c.has_accounts_on(&self.site),
-            "when_unknown": c.when_unknown,
-            "confirm_every_post": c.confirm_every_post,
-            "detection": c.detection,
-            "submit": self.policy.company_policy().submit,
-        }))
+        to_js(&AccountSetup {
+            has_accounts: c.has_accounts_on(&self.site),
+            when_unknown: c.when_unknown,
+            confirm_every_post: c.confirm_every_post,
+            detection: &c.detection,
+            submit: self.policy.company_policy().submit,
+        })
     }
 
     /// `field` (`handle`, `id`, `name`) and `value` observed on the page, or nothing observed:

@@ -29,7 +29,7 @@
       probes: [
         // The share box's "post as" control names the actor the post goes out as.
         { selector: '.share-unified-settings-entry-button[aria-label]', read: 'aria-label', field: 'name',
-          pattern: '*{value}, *' },
+          pattern: '{value}, *' },
         // Page admin views: https://www.linkedin.com/company/<id>/admin/...
         { url: '/company/{value}/admin', field: 'id' },
       ],

@@ -10,7 +10,7 @@ export function accountMarker(state, t) {
   let text;
   if (state.status === 'company') text = t('accountMarkerCompany', [state.account]);
   else text = t(state.company_rules ? 'accountMarkerUnknownStrict' : 'accountMarkerUnknown');
-  return el('div', { id: 'account-marker', class: `account-marker ${state.status}`, role: 'note',
+  return el('div', { id: 'account-marker', class: `account-marker ${state.status}`, role: 'note', title: text,
     'data-status': state.status, 'data-account': state.account ?? '' },
   el('span', { class: 'account-badge', 'aria-hidden': 'true' }), el('span', { class: 'account-text' }, text));
 }

@@ -14,7 +14,9 @@ const COLLAPSED = { width: 190, height: 40 };
 const EXPANDED_WIDTH = 360;
 const EXPANDED_MAX_HEIGHT = 420;
 const NOTICE_WIDTH = 330;
-const MARKER = { width: 340, height: 36 };
+// The marker sits on the pill's line, inside the composer's corner like a notice, so it never
+// covers the site's own buttons.
+const MARKER_WIDTH = 306;
 
 export class Panel {
   constructor({ send, surface, i18n, report }) {
@@ -117,7 +119,7 @@ export class Panel {
     // A notice sits on one line beside the pill, inside the composer's corner, so it never covers
     // the site's own buttons; while the list is open it is only announced.
     const notice = !this.expanded && this.notices.length ? this.notices[this.notices.length - 1] : null;
-    this.root.className = `panel sev-${severity}${this.expanded ? ' expanded' : ''}${notice ? ' with-notice' : ''}`;
+    this.root.className = `panel sev-${severity}${this.expanded ? ' expanded' : ''}${notice ? ' with-notice' : ''}${marker && !this.expanded ? ' with-account' : ''}`;
     const hadFocus = this.root.contains(document.activeElement) ? document.activeElement.id : null;
     this.root.replaceChildren();
 
@@ -170,15 +172,14 @@ export class Panel {
   }
 
   layout() {
-    const marker = accountMarker(this.account, this.t) ? MARKER : null;
+    const marker = accountMarker(this.account, this.t) ? MARKER_WIDTH : 0;
     if (!this.expanded) {
       const notice = this.notices.length ? NOTICE_WIDTH : 0;
-      const width = (this.visible ? COLLAPSED.width : 0) + notice || COLLAPSED.width;
-      this.surface.panel(marker ? Math.max(width, marker.width) : width, COLLAPSED.height + (marker ? marker.height : 0));
+      this.surface.panel((this.visible ? COLLAPSED.width : 0) + notice + marker || COLLAPSED.width, COLLAPSED.height);
       return;
     }
     const height = Math.min(EXPANDED_MAX_HEIGHT, Math.ceil(this.root.scrollHeight) + 8);
-    this.surface.panel(EXPANDED_WIDTH, Math.max(height, COLLAPSED.height + (marker ? marker.height : 0)));
+    this.surface.panel(EXPANDED_WIDTH, Math.max(height, COLLAPSED.height));
   }
 }
 
