@@ -7,7 +7,7 @@
 //! workers: the extension runs them in `extension/core/media-worker.js`.
 
 use crate::media::{self, ByteSource, MediaError, StripMode};
-use crate::policy::company_account::{AccountScanner, Field};
+use crate::policy::company_account::{AccountScanner, Field, WhenUnknown};
 use crate::policy::Policy;
 use crate::text::TextScanner;
 use serde::Serialize;
@@ -57,14 +57,21 @@ impl TextChecker {
     }
 }
 
+/// What `AccountChecker::check` answers.
+#[derive(Serialize)]
+struct AccountCheck {
+    findings: Vec<crate::text::Finding>,
+    because_account: Vec<bool>,
+}
+
 /// What `AccountChecker::setup` answers.
 #[derive(Serialize)]
-struct AccountSetup<'a> {
+struct AccountSetup {
     has_accounts: bool,
-    when_unknown: crate::policy::company_account::WhenUnknown,
+    company_rules_when_unknown: bool,
     confirm_every_post: bool,
-    detection: &'a std::collections::BTreeMap<String, crate::policy::company_account::SiteDetection>,
-    submit: crate::policy::Submit,
+    allow_post_anyway: bool,
+    require_justification: bool,
 }
 
 /// The company-account layer for one site (`policy::company_account`): which account an observed
@@ -87,16 +94,18 @@ impl AccountChecker {
         AccountChecker { policy, site, scanner: None }
     }
 
-    /// What the content script needs to observe the account: whether IT named any company
-    /// account on this site, `when_unknown`, `confirm_every_post`, and IT's detection entries.
+    /// Whether IT named any company account on this site, and the company layer's settings the
+    /// core frame applies itself (`when_unknown`, `confirm_every_post`, `submit`). IT's
+    /// detection entries reach the content script from the validated effective policy document.
     pub fn setup(&self) -> Result<JsValue, JsError> {
         let c = &self.policy.company_account;
+        let submit = self.policy.company_policy().submit;
         to_js(&AccountSetup {
             has_accounts: c.has_accounts_on(&self.site),
-            when_unknown: c.when_unknown,
+            company_rules_when_unknown: c.when_unknown == WhenUnknown::Company,
             confirm_every_post: c.confirm_every_post,
-            detection: &c.detection,
-            submit: self.policy.company_policy().submit,
+            allow_post_anyway: submit.allow_post_anyway,
+            require_justification: submit.require_justification,
         })
     }
 
@@ -116,12 +125,16 @@ impl AccountChecker {
         to_js(&self.policy.company_account.identify(&self.site, observed))
     }
 
-    /// The findings of a post written as a company account, each with `because_account`.
+    /// The findings of a post written as a company account, and for each whether it applies
+    /// because of the account.
     pub fn check(&mut self, text: &str) -> Result<JsValue, JsError> {
         let site = (!self.site.is_empty()).then_some(self.site.as_str());
         let policy = &self.policy;
         let scanner = self.scanner.get_or_insert_with(|| AccountScanner::new(policy, site));
-        to_js(&scanner.scan(text))
+        // `{findings, because_account}`: the findings as TextChecker gives them and, per finding,
+        // whether it applies because of the account (one Finding serializer for both checkers).
+        let (findings, because): (Vec<_>, Vec<_>) = scanner.scan(text).into_iter().map(|f| (f.finding, f.because_account)).unzip();
+        to_js(&AccountCheck { findings, because_account: because })
     }
 }
 

@@ -197,11 +197,11 @@ fn it_can_override_and_extend_the_detection_table() {
         }
     });
     let p = policy(&doc);
-    let d = &p.company_account.detection;
-    assert_eq!(d["x"].probes.as_ref().unwrap()[0].read, "alt");
-    assert!(d["x"].hosts.is_none(), "fields not given keep the shipped value");
-    assert_eq!(d["mastodon"].hosts.as_deref(), Some(&["social.contoso.com".to_string()][..]));
-    assert_eq!(d["intranet_social"].probes.as_ref().unwrap()[0].read, "text");
+    let d = |site: &str| p.company_account.detection_for(site).expect(site);
+    assert_eq!(d("x").probes.as_ref().unwrap()[0].read, "alt");
+    assert!(d("x").hosts.is_none(), "fields not given keep the shipped value");
+    assert_eq!(d("mastodon").hosts.as_deref(), Some(&["social.contoso.com".to_string()][..]));
+    assert_eq!(d("intranet_social").probes.as_ref().unwrap()[0].read, "text");
 }
 
 #[test]
@@ -225,4 +225,16 @@ fn hostile_values_do_not_panic() {
         assert!(!errors.is_empty(), "no error for {v}");
         let _ = p.company_account.identify("x.com", Some((Field::Id, "\u{0}")));
     }
+}
+
+#[test]
+fn the_brand_team_example_in_the_docs_is_valid() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/policy.md")).expect("docs/policy.md");
+    let section = docs.split("### Example: the brand team").nth(1).expect("the brand team example");
+    let start = section.find("```json").expect("a JSON block") + "```json".len();
+    let end = start + section[start..].find("```").expect("its end");
+    let (p, errors) = Policy::from_json(&section[start..end]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(p.company_account.accounts.len(), 2);
+    assert_eq!(p.company_account.identify("x.com", Some((Field::Handle, "Contoso_News"))).account.as_deref(), Some("Contoso"));
 }

@@ -45,9 +45,16 @@ export class CompanyAccounts {
     return c;
   }
 
-  /** `{has_accounts, when_unknown, confirm_every_post, detection, submit}` for the content script. */
+  /**
+   * `{has_accounts, company_rules_when_unknown, confirm_every_post, allow_post_anyway,
+   * require_justification}` from the core, and IT's detection entries (`detection`) from the
+   * effective policy document, which the service worker validated with the core.
+   */
   setup(site) {
-    if (!this.setups.has(site)) this.setups.set(site, this.checkerFor(site).setup());
+    if (!this.setups.has(site)) {
+      const detection = this.policy?.company_account?.detection;
+      this.setups.set(site, { ...this.checkerFor(site).setup(), detection: detection && typeof detection === 'object' ? detection : {} });
+    }
     return this.setups.get(site);
   }
 
@@ -74,7 +81,8 @@ export class CompanyAccounts {
   /** The findings of a post made as a company account, plus the confirmation the policy asks for. */
   check(site, text) {
     const name = this.state?.account ?? null;
-    const findings = this.checkerFor(site).check(text).map((f) => ({ ...f, account: name }));
+    const result = this.checkerFor(site).check(text);
+    const findings = result.findings.map((f, i) => ({ ...f, because_account: result.because_account[i] === true, account: name }));
     if (this.setup(site).confirm_every_post && text.trim() !== '') {
       const shown = name ?? this.t('accountUnknownName');
       findings.push({
@@ -90,7 +98,7 @@ export class CompanyAccounts {
   /** The gate's submit settings, made stricter by the company layer's own. */
   submit(site, normal) {
     if (!this.applies(site)) return normal;
-    const c = this.setup(site).submit || {};
+    const c = this.setup(site);
     return {
       allow_post_anyway: normal.allow_post_anyway && c.allow_post_anyway !== false,
       require_justification: normal.require_justification || c.require_justification === true,

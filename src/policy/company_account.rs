@@ -18,7 +18,6 @@ use super::{Policy, PolicyError};
 use crate::text::{Finding, TextScanner};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// Keys of the `company_account` object.
 pub const COMPANY_ACCOUNT_KEYS: &[&str] = &[
@@ -123,8 +122,9 @@ pub struct CompanyAccount {
     pub accounts: Vec<Account>,
     pub when_unknown: WhenUnknown,
     pub confirm_every_post: bool,
-    /// IT's additions and overrides to the shipped detection table, by site id.
-    pub detection: BTreeMap<String, SiteDetection>,
+    /// IT's additions and overrides to the shipped detection table, by site id (a list, not a
+    /// map: a few entries, and no map code in every tab's wasm).
+    pub detection: Vec<(String, SiteDetection)>,
     #[serde(skip)]
     pub layers: CompanyLayers,
 }
@@ -135,7 +135,7 @@ impl Default for CompanyAccount {
             accounts: Vec::new(),
             when_unknown: WhenUnknown::Personal,
             confirm_every_post: false,
-            detection: BTreeMap::new(),
+            detection: Vec::new(),
             layers: CompanyLayers::default(),
         }
     }
@@ -412,6 +412,11 @@ fn parse_probes(ctx: &mut Ctx, path: &str, v: &Value) -> Option<Vec<Probe>> {
 // ---------------------------------------------------------------- applying and choosing
 
 impl CompanyAccount {
+    /// IT's detection entry for a site id, if any.
+    pub fn detection_for(&self, site: &str) -> Option<&SiteDetection> {
+        self.detection.iter().find(|(s, _)| s == site).map(|(_, d)| d)
+    }
+
     /// Lays a document's `company_account` over this one; `base` is the normal policy as it
     /// stands. Returns the errors only visible against it (a looser setting, a rule without kind).
     pub(super) fn apply(&mut self, c: &CompanyAccountLayer, base: &Policy) -> Vec<PolicyError> {
@@ -425,7 +430,14 @@ impl CompanyAccount {
             self.confirm_every_post = b;
         }
         for (site, d) in &c.detection {
-            let entry = self.detection.entry(site.clone()).or_default();
+            let i = match self.detection.iter().position(|(s, _)| s == site) {
+                Some(i) => i,
+                None => {
+                    self.detection.push((site.clone(), SiteDetection::default()));
+                    self.detection.len() - 1
+                }
+            };
+            let entry = &mut self.detection[i].1;
             if d.hosts.is_some() {
                 entry.hosts = d.hosts.clone();
             }
