@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { launchChromium, launchFirefox } from '../support/browsers.mjs';
-import { safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts, postFields } from '../support/extension-ui.mjs';
+import { safepostFrame, waitInFrame, waitForDialog, waitForNoDialog, chooseInDialog, waitForPosts, postFields, distDirs } from '../support/extension-ui.mjs';
 import {
   CHROMIUM_POLICY_FILE, FIREFOX_POLICY_FILE, chromiumPolicy, firefoxPolicy, policyFile, findingsInPanel, needsRoot,
 } from '../support/managed-policy.mjs';
@@ -71,12 +71,12 @@ const ENGINES = {
   chromium: {
     file: CHROMIUM_POLICY_FILE,
     wrap: chromiumPolicy,
-    async launch() { const b = await launchChromium(); return { newPage: () => b.context.newPage(), close: () => b.close() }; },
+    async launch() { const d = distDirs().chrome; const b = await launchChromium(d ? { extensionDir: d } : {}); return { newPage: () => b.context.newPage(), close: () => b.close() }; },
   },
   firefox: {
     file: FIREFOX_POLICY_FILE,
     wrap: (doc) => firefoxPolicy(doc),
-    async launch() { const b = await launchFirefox(); return { newPage: () => b.browser.newPage(), close: () => b.close() }; },
+    async launch() { const d = distDirs().firefox; const b = await launchFirefox(d ? { extensionDir: d } : {}); return { newPage: () => b.browser.newPage(), close: () => b.close() }; },
   },
 };
 
