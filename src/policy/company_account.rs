@@ -13,7 +13,9 @@
 //! The layer only adds: a company-layer rule or detector that would turn off or lower what the
 //! normal policy asks is reported and keeps its normal setting.
 
-use super::parse::{check_host, check_term, join, parse_value_document, type_name, Ctx, PolicyLayer};
+use super::parse::{
+    check_host, check_term, join, parse_value_document, type_name, Ctx, PolicyLayer,
+};
 use super::{Policy, PolicyError};
 use crate::text::{Finding, TextScanner};
 use serde::Serialize;
@@ -233,7 +235,10 @@ fn parse_accounts(ctx: &mut Ctx, v: &Value) -> Option<Vec<Account>> {
             Some(v) => ctx.string(&join(&path, "name"), v).and_then(|s| {
                 let s = s.trim().to_string();
                 if s.is_empty() || s.chars().count() > 120 || s.chars().any(char::is_control) {
-                    ctx.err(&join(&path, "name"), "must be 1 to 120 characters, the name the user knows the account by");
+                    ctx.err(
+                        &join(&path, "name"),
+                        "must be 1 to 120 characters, the name the user knows the account by",
+                    );
                     None
                 } else {
                     Some(s)
@@ -245,11 +250,16 @@ fn parse_accounts(ctx: &mut Ctx, v: &Value) -> Option<Vec<Account>> {
             }
         };
         let sites = match m.get("sites") {
-            Some(v) => ctx.strings(&join(&path, "sites"), v, check_host).unwrap_or_default(),
+            Some(v) => ctx
+                .strings(&join(&path, "sites"), v, check_host)
+                .unwrap_or_default(),
             None => Vec::new(),
         };
         if sites.is_empty() && !m.contains_key("sites") {
-            ctx.err(&join(&path, "sites"), "missing; list the host names the account is on, such as x.com");
+            ctx.err(
+                &join(&path, "sites"),
+                "missing; list the host names the account is on, such as x.com",
+            );
         }
         let mut list = |key: &str, check: fn(&str) -> Result<String, String>| match m.get(key) {
             Some(v) => ctx.strings(&join(&path, key), v, check).unwrap_or_default(),
@@ -259,13 +269,22 @@ fn parse_accounts(ctx: &mut Ctx, v: &Value) -> Option<Vec<Account>> {
         let ids = list("ids", check_id);
         let display_names = list("display_names", check_term);
         if handles.is_empty() && ids.is_empty() && display_names.is_empty() {
-            ctx.err(&path, "names no handle, id or display name: SafePost could never recognise this account");
+            ctx.err(
+                &path,
+                "names no handle, id or display name: SafePost could never recognise this account",
+            );
             continue;
         }
         let (Some(name), false) = (name, sites.is_empty()) else {
             continue;
         };
-        out.push(Account { name, sites, handles, ids, display_names });
+        out.push(Account {
+            name,
+            sites,
+            handles,
+            ids,
+            display_names,
+        });
     }
     Some(out)
 }
@@ -280,7 +299,8 @@ fn check_handle(s: &str) -> Result<String, String> {
 
 fn check_id(s: &str) -> Result<String, String> {
     let id = s.trim();
-    if id.is_empty() || id.len() > 200 || id.contains(|c: char| c.is_whitespace() || c.is_control()) {
+    if id.is_empty() || id.len() > 200 || id.contains(|c: char| c.is_whitespace() || c.is_control())
+    {
         return Err(format!("{s:?} is not a page or organisation id"));
     }
     Ok(id.to_string())
@@ -289,13 +309,20 @@ fn check_id(s: &str) -> Result<String, String> {
 fn parse_detection(ctx: &mut Ctx, v: &Value) -> Vec<(String, SiteDetection)> {
     const P: &str = "company_account.detection";
     let Value::Object(map) = v else {
-        ctx.err(P, format!("expected an object of sites, found {}", type_name(v)));
+        ctx.err(
+            P,
+            format!("expected an object of sites, found {}", type_name(v)),
+        );
         return Vec::new();
     };
     let mut out = Vec::new();
     for (site, entry) in map {
         let path = format!("{P}.{site}");
-        if site.is_empty() || !site.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        if site.is_empty()
+            || !site
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
             ctx.err(&path, "a site id uses only lowercase letters, digits and _ (such as x, linkedin, viva_engage)");
             continue;
         }
@@ -325,7 +352,10 @@ fn parse_detection(ctx: &mut Ctx, v: &Value) -> Vec<(String, SiteDetection)> {
 
 fn parse_probes(ctx: &mut Ctx, path: &str, v: &Value) -> Option<Vec<Probe>> {
     let Value::Array(items) = v else {
-        ctx.err(path, format!("expected an array of probes, found {}", type_name(v)));
+        ctx.err(
+            path,
+            format!("expected an array of probes, found {}", type_name(v)),
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -345,9 +375,17 @@ fn parse_probes(ctx: &mut Ctx, path: &str, v: &Value) -> Option<Vec<Probe>> {
         let selector = text(ctx, "selector", MAX_SELECTOR_CHARS);
         let url = text(ctx, "url", 300);
         let mut ok = true;
-        match (&selector, &url, m.contains_key("selector"), m.contains_key("url")) {
+        match (
+            &selector,
+            &url,
+            m.contains_key("selector"),
+            m.contains_key("url"),
+        ) {
             (_, _, true, true) => {
-                ctx.err(&p, "has both selector and url; a probe reads the page or the URL, not both");
+                ctx.err(
+                    &p,
+                    "has both selector and url; a probe reads the page or the URL, not both",
+                );
                 ok = false;
             }
             (_, _, false, false) => {
@@ -359,18 +397,30 @@ fn parse_probes(ctx: &mut Ctx, path: &str, v: &Value) -> Option<Vec<Probe>> {
         }
         if let Some(u) = &url {
             if !u.starts_with('/') || u.matches("{value}").count() != 1 {
-                ctx.err(&join(&p, "url"), format!("{u:?} must be a path starting with / holding {{value}} once"));
+                ctx.err(
+                    &join(&p, "url"),
+                    format!("{u:?} must be a path starting with / holding {{value}} once"),
+                );
                 ok = false;
             }
         }
         let read = match m.get("read") {
             Some(v) => ctx.string(&join(&p, "read"), v).and_then(|s| {
                 let valid = s == "text"
-                    || (!s.is_empty() && s.len() <= 60 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b':'));
+                    || (!s.is_empty()
+                        && s.len() <= 60
+                        && s.bytes().all(|b| {
+                            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b':'
+                        }));
                 if valid {
                     Some(s)
                 } else {
-                    ctx.err(&join(&p, "read"), format!("{s:?} is neither \"text\" nor an attribute name (such as aria-label)"));
+                    ctx.err(
+                        &join(&p, "read"),
+                        format!(
+                            "{s:?} is neither \"text\" nor an attribute name (such as aria-label)"
+                        ),
+                    );
                     None
                 }
             }),
@@ -384,7 +434,10 @@ fn parse_probes(ctx: &mut Ctx, path: &str, v: &Value) -> Option<Vec<Probe>> {
                 _ => None,
             }),
             None => {
-                ctx.err(&join(&p, "field"), format!("missing; one of: {}", FIELDS.join(", ")));
+                ctx.err(
+                    &join(&p, "field"),
+                    format!("missing; one of: {}", FIELDS.join(", ")),
+                );
                 None
             }
         };
@@ -403,7 +456,13 @@ fn parse_probes(ctx: &mut Ctx, path: &str, v: &Value) -> Option<Vec<Probe>> {
             if m.contains_key("pattern") && pattern.is_none() {
                 continue;
             }
-            out.push(Probe { selector, url, read, field, pattern });
+            out.push(Probe {
+                selector,
+                url,
+                read,
+                field,
+                pattern,
+            });
         }
     }
     Some(out)
@@ -414,7 +473,10 @@ fn parse_probes(ctx: &mut Ctx, path: &str, v: &Value) -> Option<Vec<Probe>> {
 impl CompanyAccount {
     /// IT's detection entry for a site id, if any.
     pub fn detection_for(&self, site: &str) -> Option<&SiteDetection> {
-        self.detection.iter().find(|(s, _)| s == site).map(|(_, d)| d)
+        self.detection
+            .iter()
+            .find(|(s, _)| s == site)
+            .map(|(_, d)| d)
     }
 
     /// Lays a document's `company_account` over this one; `base` is the normal policy as it
@@ -433,7 +495,8 @@ impl CompanyAccount {
             let i = match self.detection.iter().position(|(s, _)| s == site) {
                 Some(i) => i,
                 None => {
-                    self.detection.push((site.clone(), SiteDetection::default()));
+                    self.detection
+                        .push((site.clone(), SiteDetection::default()));
                     self.detection.len() - 1
                 }
             };
@@ -451,7 +514,11 @@ impl CompanyAccount {
         let mut errors = Vec::new();
         let known = |id: &str| {
             base.rules.iter().any(|r| r.id == id)
-                || self.layers.0.iter().any(|l| l.rules.iter().any(|r| r.id == id && r.kind.is_some()))
+                || self
+                    .layers
+                    .0
+                    .iter()
+                    .any(|l| l.rules.iter().any(|r| r.id == id && r.kind.is_some()))
         };
         for r in &c.layer.rules {
             let place = |f: &str| format!("company_account.rules[{}].{f}", r.index);
@@ -474,10 +541,20 @@ impl CompanyAccount {
             let normal = base.detector(&d.id);
             let place = |f: &str| format!("company_account.detectors.{}.{f}", d.id);
             if d.enabled == Some(false) && normal.enabled {
-                errors.push(PolicyError { path: place("enabled"), message: "the company-account layer only adds: it cannot turn off a detector".into() });
+                errors.push(PolicyError {
+                    path: place("enabled"),
+                    message: "the company-account layer only adds: it cannot turn off a detector"
+                        .into(),
+                });
             }
             if d.severity.is_some_and(|s| s < normal.severity) {
-                errors.push(PolicyError { path: place("severity"), message: format!("lower than the normal policy's {}; the company-account layer only adds", normal.severity) });
+                errors.push(PolicyError {
+                    path: place("severity"),
+                    message: format!(
+                        "lower than the normal policy's {}; the company-account layer only adds",
+                        normal.severity
+                    ),
+                });
             }
         }
         self.layers.0.push((*c.layer).clone());
@@ -486,7 +563,9 @@ impl CompanyAccount {
 
     /// Whether IT named any company account on `host`.
     pub fn has_accounts_on(&self, host: &str) -> bool {
-        self.accounts.iter().any(|a| a.sites.iter().any(|s| super::host_matches(host, s)))
+        self.accounts
+            .iter()
+            .any(|a| a.sites.iter().any(|s| super::host_matches(host, s)))
     }
 
     /// Which account an observed value (from a probe of the detection table) is, on `host`.
@@ -520,15 +599,26 @@ impl CompanyAccount {
                 }
             });
         match found {
-            Some(a) => Identity { status: AccountStatus::Company, account: Some(a.name.clone()), company_rules: true },
-            None => Identity { status: AccountStatus::Personal, account: None, company_rules: false },
+            Some(a) => Identity {
+                status: AccountStatus::Company,
+                account: Some(a.name.clone()),
+                company_rules: true,
+            },
+            None => Identity {
+                status: AccountStatus::Personal,
+                account: None,
+                company_rules: false,
+            },
         }
     }
 }
 
 /// Display names compare case-insensitively with runs of spaces as one.
 fn fold_name(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl Policy {
@@ -594,12 +684,18 @@ impl AccountScanner {
             .into_iter()
             .map(|mut f| {
                 let because_account = !normal.iter().any(|n| {
-                    n.rule == f.rule && n.start == f.start && n.end == f.end && n.severity >= f.severity
+                    n.rule == f.rule
+                        && n.start == f.start
+                        && n.end == f.end
+                        && n.severity >= f.severity
                 });
                 if f.message_key.is_none() && shipped_company_message(&f.rule, &f.message) {
                     f.message_key = Some(f.rule.clone());
                 }
-                AccountFinding { finding: f, because_account }
+                AccountFinding {
+                    finding: f,
+                    because_account,
+                }
             })
             .collect()
     }
