@@ -8,6 +8,8 @@
 //   finding says it applies because of the account, and the gate dialog names the account;
 // - switching back removes the marker;
 // - IT's detection table replaces the shipped selector of a site (tiktok, redesigned markup);
+// - with no account control on the page, the marker says SafePost cannot tell, and
+//   `when_unknown: company` applies the company-account layer;
 // - "Post anyway" as Contoso is on record with the account named.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,6 +44,7 @@ function accountsPolicy() {
     version: 1,
     company_account: {
       accounts: [{ name: 'Contoso', sites: ['127.0.0.1'], handles: ['@contoso'], ids: ['1234'], display_names: ['Contoso'] }],
+      when_unknown: 'company',
       detection,
     },
   };
@@ -142,6 +145,22 @@ for (const [name, engine] of Object.entries(ENGINES)) {
         await page.close();
       });
     }
+
+    test('when the page shows no account, SafePost says so and applies the stricter layer (when_unknown: company)', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/fixtures/accounts-textarea.html?site=mastodon&as=none`);
+      await page.waitForSelector('body[data-ready="textarea"]');
+      await page.click(EDITOR.textarea);
+      await page.keyboard.type(REMARK);
+      const frame = await safepostFrame(page);
+      const marker = await waitInFrame(frame, () => { const m = document.getElementById('account-marker'); return m && m.dataset.status === 'unknown' && m.textContent; });
+      assert.equal(marker, 'SafePost cannot tell which account is posting: company-account rules apply');
+      const found = await findingsInPanel(frame, { rule: 'company_politics' });
+      assert.equal(found.items.find((f) => f.rule === 'offensive_language')?.severity, 'block');
+      assert.equal(await frame.evaluate(() => document.querySelector('.finding[data-rule="company_politics"] .because-account')?.textContent),
+        'Applies because this may be a company account');
+      await page.close();
+    });
 
     test('"Post anyway" as Contoso is on record with the account named', async () => {
       const page = await openSite(browser, 'x');
