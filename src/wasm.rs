@@ -7,6 +7,7 @@
 //! workers: the extension runs them in `extension/core/media-worker.js`.
 
 use crate::media::{self, ByteSource, MediaError, StripMode};
+use crate::policy::company_account::{AccountScanner, Field, WhenUnknown};
 use crate::policy::Policy;
 use crate::text::TextScanner;
 use serde::Serialize;
@@ -53,6 +54,87 @@ impl TextChecker {
     /// The findings for `text`, with byte and UTF-16 spans and redacted previews.
     pub fn check(&self, text: &str) -> Result<JsValue, JsError> {
         to_js(&self.scanner.scan(text))
+    }
+}
+
+/// What `AccountChecker::check` answers.
+#[derive(Serialize)]
+struct AccountCheck {
+    findings: Vec<crate::text::Finding>,
+    because_account: Vec<bool>,
+}
+
+/// What `AccountChecker::setup` answers.
+#[derive(Serialize)]
+struct AccountSetup {
+    has_accounts: bool,
+    company_rules_when_unknown: bool,
+    confirm_every_post: bool,
+    allow_post_anyway: bool,
+    require_justification: bool,
+}
+
+/// The company-account layer for one site (`policy::company_account`): which account an observed
+/// value is, and the checks of posts written as a company account (compiled on first use).
+#[wasm_bindgen]
+pub struct AccountChecker {
+    policy: Policy,
+    site: String,
+    scanner: Option<AccountScanner>,
+}
+
+#[wasm_bindgen]
+impl AccountChecker {
+    #[wasm_bindgen(constructor)]
+    pub fn new(policy_json: Option<String>, site: String) -> AccountChecker {
+        let policy = match policy_json {
+            Some(json) => Policy::from_json(&json).0,
+            None => Policy::default_policy(),
+        };
+        AccountChecker { policy, site, scanner: None }
+    }
+
+    /// Whether IT named any company account on this site, and the company layer's settings the
+    /// core frame applies itself (`when_unknown`, `confirm_every_post`, `submit`). IT's
+    /// detection entries reach the content script from the validated effective policy document.
+    pub fn setup(&self) -> Result<JsValue, JsError> {
+        let c = &self.policy.company_account;
+        let submit = self.policy.company_policy().submit;
+        to_js(&AccountSetup {
+            has_accounts: c.has_accounts_on(&self.site),
+            company_rules_when_unknown: c.when_unknown == WhenUnknown::Company,
+            confirm_every_post: c.confirm_every_post,
+            allow_post_anyway: submit.allow_post_anyway,
+            require_justification: submit.require_justification,
+        })
+    }
+
+    /// `field` (`handle`, `id`, `name`) and `value` observed on the page, or nothing observed:
+    /// `{status: company|personal|unknown, account, company_rules}`.
+    pub fn identify(&self, field: Option<String>, value: Option<String>) -> Result<JsValue, JsError> {
+        let field = match field.as_deref() {
+            Some("handle") => Some(Field::Handle),
+            Some("id") => Some(Field::Id),
+            Some("name") => Some(Field::Name),
+            _ => None,
+        };
+        let observed = match (field, value.as_deref()) {
+            (Some(f), Some(v)) => Some((f, v)),
+            _ => None,
+        };
+        to_js(&self.policy.company_account.identify(&self.site, observed))
+    }
+
+    /// The findings of a post written as a company account, and for each whether it applies
+    /// because of the account.
+    pub fn check(&mut self, text: &str) -> Result<JsValue, JsError> {
+        let site = (!self.site.is_empty()).then_some(self.site.as_str());
+        let policy = &self.policy;
+        let scanner = self.scanner.get_or_insert_with(|| AccountScanner::new(policy, site));
+        // `{findings, because_account}`: the findings as TextChecker gives them and, per finding,
+        // whether it applies because of the account (one Finding serializer for both checkers).
+        let (findings, because): (Vec<_>, Vec<_>) = scanner.scan(text).into_iter().map(|f| (f.finding, f.because_account)).unzip();
+        to_js(&AccountCheck { findings, because_account: because })
     }
 }
 

@@ -159,6 +159,26 @@ fn schema_and_parser_know_the_same_settings() {
 
 /// Puts `value` at a schema path (`rules[].kind`) inside an otherwise minimal, valid document.
 fn doc_with(path: &str, value: Value) -> Value {
+    // The company-account layer holds rules, detectors, disclosure and submit read like the top
+    // level, and a list of accounts.
+    if let Some(rest) = path.strip_prefix("company_account.") {
+        if let Some(field) = rest.strip_prefix("accounts[].") {
+            let mut account = json!({"name": "Contoso", "sites": ["example.com"], "handles": ["contoso"]});
+            account[field] = value;
+            if field == "handles" {
+                account["ids"] = json!(["1"]);
+            }
+            return json!({"company_account": {"accounts": [account]}});
+        }
+        let inner = doc_with(rest, value);
+        if ["rules", "detectors", "disclosure", "submit"].iter().any(|k| rest.starts_with(k)) {
+            // The same settings in the normal policy too: the layer may only add, never loosen.
+            let mut doc = inner.clone();
+            doc["company_account"] = inner;
+            return doc;
+        }
+        return json!({ "company_account": inner });
+    }
     let mut rule = json!({"id": "r", "kind": "regex", "pattern": "x+"});
     let tickets = json!({"adapter": "webhook", "endpoint": "https://hooks.example.com/x"});
     let parts: Vec<&str> = path.split('.').collect();
@@ -344,8 +364,9 @@ fn the_docs_settings_table_matches_the_schema() {
     let from_schema: BTreeSet<String> = all
         .iter()
         .map(|(p, _)| p.clone())
-        .filter(|p| !p.starts_with("detectors."))
+        .filter(|p| !p.starts_with("detectors.") && !p.starts_with("company_account.detectors."))
         .chain(DETECTOR_KEYS.iter().map(|k| format!("detectors.<id>.{k}")))
+        .chain(DETECTOR_KEYS.iter().map(|k| format!("company_account.detectors.<id>.{k}")))
         .collect();
     let missing: Vec<_> = from_schema.difference(&documented).collect();
     let extra: Vec<_> = documented.difference(&from_schema).collect();

@@ -155,7 +155,7 @@ fn policy_check_prints_every_error_with_its_place() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "colour: unknown setting; expected one of: version, sites, detectors, rules, rules_count, disclosure, uploads, submit, tickets, support_url, policy_url, fail_mode");
+    assert_eq!(lines[0], "colour: unknown setting; expected one of: version, sites, detectors, rules, rules_count, disclosure, uploads, submit, tickets, support_url, policy_url, fail_mode, company_account");
     assert_eq!(lines[1], "rules[3].pattern: unclosed group at 7");
     assert_eq!(
         lines[2],

@@ -59,7 +59,7 @@ fn not_json_or_not_an_object() {
 fn unknown_keys_and_versions() {
     assert_eq!(
         one_error(r#"{"version": 1, "colour": "red"}"#),
-        "colour: unknown setting; expected one of: version, sites, detectors, rules, rules_count, disclosure, uploads, submit, tickets, support_url, policy_url, fail_mode"
+        "colour: unknown setting; expected one of: version, sites, detectors, rules, rules_count, disclosure, uploads, submit, tickets, support_url, policy_url, fail_mode, company_account"
     );
     assert_eq!(
         one_error(r#"{"version": 2}"#),

@@ -30,6 +30,8 @@ export function overrideEntry(context, at = Date.now()) {
     at,
     site: str(context?.site, 253),
     justification: str(context?.justification, 500),
+    // Posting as a company account (issue 17): the account named, or its status when unknown.
+    ...(context?.account_status ? { account: context.account === null ? null : str(context.account, 120), account_status: str(context.account_status, 20) } : {}),
     findings: findings.slice(0, 50).map((f) => ({
       rule: str(f?.rule, 100), severity: str(f?.severity, 20), preview: str(f?.preview, 80),
     })),

@@ -11,7 +11,7 @@
 // into a TextChecker per site; `submit` and `uploads` settings drive the dialogs. Until the
 // policy is known (the service worker's `policy.known`), the panel says it is loading and
 // `policy-ready` lets the submit gate wait for it.
-import init, { TextChecker, coreVersion } from './pkg/safepost.js';
+import init, { TextChecker, AccountChecker, coreVersion } from './pkg/safepost.js';
 import { applyPlan } from './apply-plan.js';
 import { Panel } from '../ui/panel.js';
 import { Surface } from '../ui/surface.js';
@@ -20,6 +20,7 @@ import { uploadDialog, uploadProblemDialog } from '../ui/upload-dialog.js';
 import { reportToIt, redactPost } from '../ui/report.js';
 import { LARGE_TEXT, checkInWorker } from './large-text.js';
 import { backstopFeed } from './backstop-feed.js';
+import { CompanyAccounts } from './accounts.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -38,12 +39,16 @@ const live = document.getElementById('live');
 
 let policy = null; // the policy document (object) or null for the shipped default
 const checkers = new Map(); // site -> TextChecker
+// The company-account layer: which account is posting, and the checks for posts made as one.
+const accounts = new CompanyAccounts({ AccountChecker, t, recheck: () => send({ type: 'policy-changed', reason: 'account' }),
+  marker: (state) => panel?.setAccount(state) });
 
 function setPolicy(effective) {
   const next = effective && effective.policy && typeof effective.policy === 'object' ? effective.policy : null;
   policy = next;
   for (const checker of checkers.values()) checker.free?.();
   checkers.clear();
+  accounts.reset(policy);
 }
 
 const policyLoaded = api.storage.local.get('effectivePolicy')
@@ -127,15 +132,19 @@ const handlers = {
     site = String(msg.site || '');
     // A long text arrives as UTF-8 bytes (content/core-frame.js `wire`).
     const text = msg.text_utf8 instanceof ArrayBuffer ? new TextDecoder().decode(msg.text_utf8) : String(msg.text ?? '');
-    const findings = text.length >= LARGE_TEXT
-      ? await checkInWorker(policy ? JSON.stringify(policy) : undefined, site, text)
-      : checkerFor(site).check(text);
+    const findings = accounts.applies(site) ? accounts.check(site, text)
+      : text.length >= LARGE_TEXT ? await checkInWorker(policy ? JSON.stringify(policy) : undefined, site, text)
+        : checkerFor(site).check(text);
     await backstop.checked(text, findings);
     if (msg.show !== false) {
       post = text;
       panel.showFindings(findings, { empty: text.trim() === '' });
     }
     return { findings };
+  },
+  async 'account-setup'(msg) {
+    await policyLoaded;
+    return accounts.setup(String(msg.site || ''));
   },
   version() {
     return { version: coreVersion() };
@@ -154,10 +163,11 @@ const handlers = {
     site = String(msg.site || site);
     const findings = Array.isArray(msg.findings) ? msg.findings : [];
     if (typeof msg.text === 'string') post = msg.text;
-    const decision = await gateDialog({ surface, live, t, findings, site, submit: submitSettings(), report: reportPost });
+    const account = accounts.applies(site) ? accounts.state : null;
+    const decision = await gateDialog({ surface, live, t, findings, site, submit: accounts.submit(site, submitSettings()), report: reportPost, account });
     if (decision.action === 'post' && (decision.justification || findings.some((f) => f.severity === 'block'))) {
-      // Every "Post anyway" goes on record for IT (overrides.js); never the secret itself.
-      api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification || '',
+      // Every "Post anyway" goes on record for IT (overrides.js), with the account it was posted as; never the secret itself.
+      api.runtime.sendMessage({ type: 'gate.override', context: { site, justification: decision.justification || '', ...accounts.record(account),
         findings: findings.map((f) => ({ rule: f.rule, category: f.category, severity: f.severity, preview: f.preview })) } }).catch(() => {});
     }
     if (decision.action === 'post') await backstop.allowed(post, findings);
@@ -297,6 +307,7 @@ function send(msg) {
 async function onRequest(ev) {
   const msg = ev.data;
   if (!msg || typeof msg !== 'object') return;
+  if (msg.type === 'account' && msg.id === undefined) return policyLoaded.then(() => accounts.observed(String(msg.site || ''), msg.observed));
   if (msg.id === undefined) return surface.onHostMessage(msg) || panel.onHostMessage(msg);
   const handler = Object.hasOwn(handlers, msg.type) && handlers[msg.type];
   try {

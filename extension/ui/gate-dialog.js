@@ -4,8 +4,9 @@
 // Resolves with {action: 'edit'|'post', justification}.
 import { el, messageOf } from './panel.js';
 import { openDialog } from './dialog.js';
+import { accountNote, gateAccountLine } from './account-marker.js';
 
-export function gateDialog({ surface, live, t, findings, site, submit, report }) {
+export function gateDialog({ surface, live, t, findings, site, submit, report, account = null }) {
   const blocking = findings.some((f) => f.severity === 'block');
   const allowAnyway = !blocking || submit.allow_post_anyway;
   const needReason = blocking && submit.require_justification;
@@ -15,7 +16,7 @@ export function gateDialog({ surface, live, t, findings, site, submit, report })
     list.append(el('li', { class: `finding sev-${f.severity}`, 'data-rule': f.rule },
       el('span', { class: 'severity' }, t(`severity_${f.severity}`)),
       el('p', { class: 'message' }, messageOf(f, t)),
-      el('code', { class: 'preview' }, f.preview),
+      el('code', { class: 'preview' }, f.preview), accountNote(f, t),
       f.link ? el('a', { class: 'policy-link', href: f.link, target: '_blank', rel: 'noopener noreferrer' }, t('panelPolicyLink')) : null));
   }
   const reason = el('textarea', { id: 'justification', rows: '3', maxlength: '500' });
@@ -29,7 +30,7 @@ export function gateDialog({ surface, live, t, findings, site, submit, report })
     surface, live, role: 'alertdialog', tone: blocking ? 'block' : 'warn', initial: 'edit', dismiss: { action: 'edit' },
     title: t(blocking ? 'gateBlockTitle' : 'gateWarnTitle'),
     intro: t(blocking ? (allowAnyway ? 'gateBlockIntro' : 'gateBlockIntroNoOverride') : 'gateWarnIntro'),
-    content: [list, reasonBox],
+    content: [gateAccountLine(account, t), list, reasonBox].filter(Boolean),
     actions,
     onAction(id, { buttons }) {
       if (id === 'edit') return { action: 'edit' };

@@ -7,11 +7,16 @@
 // checked) appear above it. It tells the content script how big it wants to be through the
 // Surface, and announces changes to screen readers. Nothing is shown for an empty composer.
 
+import { accountMarker, accountNote } from './account-marker.js';
+
 const SEVERITY_ORDER = { info: 0, warn: 1, block: 2 };
 const COLLAPSED = { width: 190, height: 40 };
 const EXPANDED_WIDTH = 360;
 const EXPANDED_MAX_HEIGHT = 420;
 const NOTICE_WIDTH = 330;
+// The marker sits on the pill's line, inside the composer's corner like a notice, so it never
+// covers the site's own buttons.
+const MARKER_WIDTH = 306;
 
 export class Panel {
   constructor({ send, surface, i18n, report }) {
@@ -27,6 +32,7 @@ export class Panel {
     this.notices = [];
     this.lastAnnounced = null;
     this.loading = false; // the company rules are not known yet: never say "No issues found"
+    this.account = null; // the company-account state (account-marker.js draws it)
     // Escape folds the open list, and the focus goes back to the pill.
     this.root.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape' && this.expanded) {
@@ -57,6 +63,14 @@ export class Panel {
     this.loading = !!loading;
     this.render();
     if (this.visible) this.announce();
+  }
+
+  /** The account posting (`{status, account, company_rules}` or null); the marker follows it. */
+  setAccount(state) {
+    this.account = state;
+    const marker = accountMarker(state, this.t);
+    if (marker) this.live.textContent = marker.textContent;
+    this.render();
   }
 
   hide() {
@@ -103,7 +117,8 @@ export class Panel {
   render() {
     const severity = this.worstSeverity() || (this.loading ? 'loading' : 'ok');
     const showPill = this.visible;
-    if (!showPill && this.notices.length === 0) {
+    const marker = accountMarker(this.account, this.t);
+    if (!showPill && this.notices.length === 0 && !marker) {
       this.root.hidden = true;
       this.root.replaceChildren();
       this.surface.panel(0, 0);
@@ -113,7 +128,7 @@ export class Panel {
     // A notice sits on one line beside the pill, inside the composer's corner, so it never covers
     // the site's own buttons; while the list is open it is only announced.
     const notice = !this.expanded && this.notices.length ? this.notices[this.notices.length - 1] : null;
-    this.root.className = `panel sev-${severity}${this.expanded ? ' expanded' : ''}${notice ? ' with-notice' : ''}`;
+    this.root.className = `panel sev-${severity}${this.expanded ? ' expanded' : ''}${notice ? ' with-notice' : ''}${marker && !this.expanded ? ' with-account' : ''}`;
     const hadFocus = this.root.contains(document.activeElement) ? document.activeElement.id : null;
     this.root.replaceChildren();
 
@@ -139,6 +154,7 @@ export class Panel {
       if (notice.progress) box.append(el('progress', { 'aria-label': notice.text }));
       this.root.append(box);
     }
+    if (marker) this.root.append(marker);
     if (hadFocus) document.getElementById(hadFocus)?.focus();
     this.layout();
   }
@@ -148,7 +164,7 @@ export class Panel {
     const item = el('li', { class: `finding sev-${f.severity}`, 'data-rule': f.rule, 'data-confidence': f.confidence ?? '' },
       el('span', { class: 'severity' }, this.t(`severity_${f.severity}`)),
       el('p', { class: 'message' }, messageOf(f, this.t)),
-      el('code', { class: 'preview' }, f.preview));
+      el('code', { class: 'preview' }, f.preview), accountNote(f, this.t));
     const row = el('div', { class: 'finding-actions' });
     const jump = el('button', { type: 'button', class: 'btn link jump', id: `jump-${i}` }, this.t('liveJumpTo'));
     jump.addEventListener('click', () => {
@@ -167,9 +183,10 @@ export class Panel {
   }
 
   layout() {
+    const marker = accountMarker(this.account, this.t) ? MARKER_WIDTH : 0;
     if (!this.expanded) {
       const notice = this.notices.length ? NOTICE_WIDTH : 0;
-      this.surface.panel((this.visible ? COLLAPSED.width : 0) + notice || COLLAPSED.width, COLLAPSED.height);
+      this.surface.panel((this.visible ? COLLAPSED.width : 0) + notice + marker || COLLAPSED.width, COLLAPSED.height);
       return;
     }
     const height = Math.min(EXPANDED_MAX_HEIGHT, Math.ceil(this.root.scrollHeight) + 8);

@@ -10,6 +10,7 @@
 //! A bad policy never disables protection: every error is reported with its place and the valid
 //! parts still apply.
 
+pub mod company_account;
 pub mod parse;
 mod types;
 
@@ -39,6 +40,8 @@ pub struct Policy {
     pub support_url: Option<String>,
     pub policy_url: Option<String>,
     pub fail_mode: FailMode,
+    /// The company's accounts and the rules that add to this policy for posts written as them.
+    pub company_account: company_account::CompanyAccount,
 }
 
 /// One problem in a policy document, with the place it was found (`rules[3].pattern`).
@@ -87,6 +90,7 @@ impl Policy {
             support_url: None,
             policy_url: None,
             fail_mode: FailMode::Warn,
+            company_account: company_account::CompanyAccount::default(),
         }
     }
 
@@ -214,6 +218,11 @@ impl Policy {
         }
         if let Some(f) = layer.fail_mode {
             self.fail_mode = f;
+        }
+        if let Some(c) = &layer.company_account {
+            let mut company = std::mem::take(&mut self.company_account);
+            errors.extend(company.apply(c, self));
+            self.company_account = company;
         }
         errors
     }

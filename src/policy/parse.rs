@@ -24,6 +24,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "support_url",
     "policy_url",
     "fail_mode",
+    "company_account",
 ];
 /// Keys of one `detectors.<id>` object.
 pub const DETECTOR_KEYS: &[&str] = &["enabled", "severity", "min_confidence", "context_chars"];
@@ -92,6 +93,7 @@ pub struct PolicyLayer {
     pub support_url: Option<String>,
     pub policy_url: Option<String>,
     pub fail_mode: Option<FailMode>,
+    pub company_account: Option<super::company_account::CompanyAccountLayer>,
 }
 
 #[derive(Clone, Debug)]
@@ -129,19 +131,19 @@ pub struct DisclosureLayer {
     pub link: Option<String>,
 }
 
-struct Ctx {
+pub(super) struct Ctx {
     errors: Vec<PolicyError>,
 }
 
 impl Ctx {
-    fn err(&mut self, path: &str, message: impl Into<String>) {
+    pub(super) fn err(&mut self, path: &str, message: impl Into<String>) {
         self.errors.push(PolicyError {
             path: path.to_string(),
             message: message.into(),
         });
     }
 
-    fn object<'a>(
+    pub(super) fn object<'a>(
         &mut self,
         path: &str,
         v: &'a Value,
@@ -169,7 +171,7 @@ impl Ctx {
         }
     }
 
-    fn string(&mut self, path: &str, v: &Value) -> Option<String> {
+    pub(super) fn string(&mut self, path: &str, v: &Value) -> Option<String> {
         match v {
             Value::String(s) => Some(s.clone()),
             other => {
@@ -182,7 +184,7 @@ impl Ctx {
         }
     }
 
-    fn boolean(&mut self, path: &str, v: &Value) -> Option<bool> {
+    pub(super) fn boolean(&mut self, path: &str, v: &Value) -> Option<bool> {
         match v {
             Value::Bool(b) => Some(*b),
             other => {
@@ -196,7 +198,7 @@ impl Ctx {
     }
 
     /// A string out of a fixed list; the error lists the choices.
-    fn choice<T>(
+    pub(super) fn choice<T>(
         &mut self,
         path: &str,
         v: &Value,
@@ -216,7 +218,7 @@ impl Ctx {
     }
 
     /// An array of strings; invalid items are reported and skipped, the rest kept.
-    fn strings(
+    pub(super) fn strings(
         &mut self,
         path: &str,
         v: &Value,
@@ -254,7 +256,7 @@ impl Ctx {
     }
 }
 
-fn join(path: &str, key: &str) -> String {
+pub(super) fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {
@@ -262,7 +264,7 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
+pub(super) fn type_name(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -386,6 +388,9 @@ fn parse_value(ctx: &mut Ctx, v: &Value) -> PolicyLayer {
             "closed" => Some(FailMode::Closed),
             _ => None,
         });
+    }
+    if let Some(v) = top.get("company_account") {
+        layer.company_account = super::company_account::parse(ctx, v);
     }
     layer
 }
@@ -828,7 +833,7 @@ fn check_rule_id(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_term(s: &str) -> Result<String, String> {
+pub(super) fn check_term(s: &str) -> Result<String, String> {
     if s.chars().count() > MAX_TERM_CHARS {
         return Err(format!("longer than {MAX_TERM_CHARS} characters"));
     }
@@ -869,7 +874,7 @@ fn describe_regex_error(pattern: &str, e: &regex_syntax::Error) -> String {
 }
 
 /// A host name as IT writes it in `sites` or `email_domains`: `linkedin.com`, no scheme or path.
-fn check_host(s: &str) -> Result<String, String> {
+pub(super) fn check_host(s: &str) -> Result<String, String> {
     let h = s.trim().trim_end_matches('.').to_ascii_lowercase();
     let labels_ok = !h.is_empty()
         && h.len() <= 253

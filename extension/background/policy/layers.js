@@ -16,7 +16,7 @@ export const FAIL_MODES = ['open', 'warn', 'closed'];
 /** Fields that say what a rule matches: a layer that sets `kind` replaces them all. */
 const MATCH_FIELDS = ['kind', 'terms', 'pattern', 'builtin'];
 /** Settings only IT may set: a user value here is refused. */
-const MANAGED_ONLY = ['sites', 'tickets', 'support_url', 'policy_url'];
+const MANAGED_ONLY = ['sites', 'tickets', 'support_url', 'policy_url', 'company_account'];
 
 const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 const clone = (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
@@ -113,7 +113,7 @@ export function pruneInvalid(doc, check) {
 
 /** The order settings are listed in (the policy document's own), whatever order storage keeps. */
 const DOCUMENT_ORDER = ['version', 'sites', 'detectors', 'rules', 'disclosure', 'uploads', 'submit', 'tickets',
-  'support_url', 'policy_url', 'fail_mode'];
+  'support_url', 'policy_url', 'fail_mode', 'company_account'];
 const byDocumentOrder = ([a], [b]) => {
   const rank = (k) => (DOCUMENT_ORDER.includes(k) ? DOCUMENT_ORDER.indexOf(k) : DOCUMENT_ORDER.length);
   return rank(a) - rank(b);
