@@ -7,7 +7,8 @@
 // Usage: node bench/backstop.mjs   (results: docs/benchmarks/backstop.md)
 const session = new Map();
 globalThis.chrome = {
-  runtime: { getURL: (p) => `chrome-extension://bench/${p}`, onConnect: { addListener() {} } },
+  runtime: { getURL: (p) => `chrome-extension://bench/${p}`, getManifest: () => ({ host_permissions: [] }), onConnect: { addListener() {} } },
+  permissions: { contains: async () => true },
   management: { getSelf: async () => ({ installType: 'admin' }) },
   storage: {
     session: {

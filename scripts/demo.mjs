@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer } from '../tests/support/server.mjs';
-import { launchChromium, ROOT } from '../tests/support/browsers.mjs';
+import { launchChromium, ROOT, DIST_CHROME } from '../tests/support/browsers.mjs';
 import { safepostFrame, waitInFrame } from '../tests/support/extension-ui.mjs';
 
 const SAMPLE = 'Great week at the Contoso offsite! Reimburse me on 4527 3312 8806 1000, ' +
@@ -11,7 +11,8 @@ const SAMPLE = 'Great week at the Contoso offsite! Reimburse me on 4527 3312 880
 const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.SAFEPOST_HEADLESS;
 const server = await startServer({ port: Number(process.env.PORT || 0) });
 console.log(`demo page: ${server.url}/`);
-const browser = await launchChromium({ headless: !headed });
+// The test flavour (dist/test-chrome): the shipped build does not run on 127.0.0.1.
+const browser = await launchChromium({ extensionDir: DIST_CHROME, headless: !headed });
 const page = await browser.context.newPage();
 await page.goto(`${server.url}/`);
 await page.click('#post-text');

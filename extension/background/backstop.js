@@ -46,11 +46,14 @@ api.storage.onChanged.addListener((changes, area) => {
   }
 });
 
-/** Whether blocking webRequest works here: `{active, reason}` (reason: firefox, admin, or the install type). */
+/** Whether blocking webRequest works here: `{active, reason}` (reason: firefox, admin, host-permissions, or the install type). */
 export async function backstopStatus() {
   if (!listening) return { active: false, reason: 'unavailable' };
-  if (isFirefox) return { active: true, reason: 'firefox' };
   try {
+    // webRequest sees only the hosts SafePost may access: the social sites must be granted.
+    const hosts = api.runtime.getManifest().host_permissions || [];
+    if (!(await api.permissions.contains({ origins: hosts }))) return { active: false, reason: 'host-permissions' };
+    if (isFirefox) return { active: true, reason: 'firefox' };
     const self = await api.management.getSelf();
     return self.installType === 'admin' ? { active: true, reason: 'admin' } : { active: false, reason: self.installType };
   } catch {

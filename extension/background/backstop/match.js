@@ -79,13 +79,16 @@ function jsonLeaves(value, out) {
 /** Adds `s` and what it decodes to (URL-encoding, JSON, JSON escapes), recursively, to `views`. */
 function addViews(s, views, depth) {
   if (typeof s !== 'string' || !s || views.length >= MAX_VIEWS) return;
-  views.push(s);
-  if (depth >= MAX_DEPTH) return;
-  const head = s.trimStart()[0];
+  const head = depth < MAX_DEPTH ? s.trimStart()[0] : '';
+  let parsed;
+  let ok = false;
   if (head === '{' || head === '[' || head === '"') {
-    let parsed;
-    let ok = false;
     try { parsed = JSON.parse(s); ok = true; } catch { /* not JSON */ }
+  }
+  // Valid JSON is read through its strings (below), not also as raw text: a third less work.
+  if (!ok) views.push(s);
+  if (depth >= MAX_DEPTH) return;
+  {
     if (ok) {
       const leaves = jsonLeaves(parsed, []);
       // All leaves as one view (a post split into paragraphs), then each leaf that may itself
