@@ -227,7 +227,13 @@ for (const browserName of ['chromium', 'firefox']) {
       await page.click('#press-text');
       await page.keyboard.type('Quick');
       await page.click('#press-post');
-      const got = await waitPosted(mark, 6);
+      // A new line typed right after the text (not checked yet) stays a new line, in the editor.
+      await page.click('#editor');
+      await page.keyboard.type('Line one');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('line two');
+      await page.click('#post');
+      const got = await waitPosted(mark, 7);
       assert.deepEqual(got, [
         { door: 'post-click', text: 'Lovely offsite' },
         { door: 'ctrl-enter', text: 'Second post' },
@@ -235,6 +241,7 @@ for (const browserName of ['chromium', 'firefox']) {
         { door: 'comment-enter', text: 'A comment' },
         { door: 'form-submit', text: 'A note' },
         { door: 'pointerdown', text: 'Quick' },
+        { door: 'post-click', text: 'Line one\nline two' },
       ]);
       assert.equal(await noDialog(frame), true);
 
