@@ -26,7 +26,7 @@ async function postedSince(mark) {
   const out = [];
   for (const p of server.posts.slice(mark)) {
     const f = await postFields(p);
-    out.push({ door: f.editor, text: f.text });
+    out.push({ door: f.editor, text: f.text.replace(/\r\n/g, '\n') }); // multipart sends line breaks as CRLF
   }
   return out;
 }
