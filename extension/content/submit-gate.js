@@ -47,7 +47,7 @@
   const POLICY_WAIT_MS = 5000;
 
   let replaying = 0; // > 0 while SafePost replays an action the user confirmed (or that was clean)
-  let busy = false;
+  let queue = Promise.resolve(); // the held attempts, decided one after the other
   let policyKnown = false; // from the core frame; false until it says so
   let policyEpoch = 0; // bumped on every policy change: checks made before it are stale
   const confirmed = new WeakMap(); // composer -> key of the text and findings the user chose to post
@@ -267,12 +267,14 @@
     ev.stopImmediatePropagation();
   }
 
-  /** Holds the event and decides asynchronously; `again` replays the user's action. */
+  /**
+   * Holds the event and decides asynchronously; `again` replays the user's action. Attempts made
+   * while an earlier one is being decided (the policy still loading) are decided in turn, never
+   * dropped.
+   */
   function hold(ev, reach, again) {
     stop(ev);
-    if (busy) return;
-    busy = true;
-    decide(reach, again).finally(() => { busy = false; });
+    queue = queue.then(() => decide(reach, again)).catch(() => {});
   }
 
   async function decide(reach, again) {

@@ -56,7 +56,10 @@ async function typeIn(page, selector, text, count) {
   await page.keyboard.type(text);
   const frame = await safepostFrame(page);
   if (count !== undefined) {
-    await waitInFrame(frame, (n) => document.getElementById('count')?.dataset.count === String(n), count);
+    await waitInFrame(frame, (n) => {
+      const p = document.getElementById('count');
+      return p && p.dataset.count === String(n) && p.dataset.loading !== 'true';
+    }, count, { timeout: 15000 });
   }
   return frame;
 }
