@@ -12,9 +12,10 @@
 //   opener, part of a toolbar or menu, or inside the editor itself; activated by mouse, pen or
 //   touch (from `pointerdown` on, as some sites post on pointerdown), by Enter or Space (keydown
 //   and keyup), or by a click with no pointer;
-// - Enter in a composer: Ctrl/Cmd+Enter always; plain Enter unless the composer is known to take
-//   Enter as a new line (learned from what a plain Enter did there); never Shift+Enter, never
-//   during IME composition;
+// - Enter in a composer: Ctrl/Cmd+Enter always; plain Enter when the composer's findings stop a
+//   post (or the policy is not known yet), and for text not yet checked only where Enter was seen
+//   to send; never where Enter was seen to make a new line, never Shift+Enter, never during IME
+//   composition;
 // - a form's submit event that the user caused (trusted, during user activation).
 // A control belongs to the composers it sits with: those of its form, else those of its nearest
 // container that holds any composer (its card, its dialog, the page). Every composer in reach is
@@ -46,12 +47,13 @@
   const POLICY_WAIT_MS = 5000;
 
   let replaying = 0; // > 0 while SafePost replays an action the user confirmed (or that was clean)
-  let busy = false;
+  let queue = Promise.resolve(); // the held attempts, decided one after the other
   let policyKnown = false; // from the core frame; false until it says so
   let policyEpoch = 0; // bumped on every policy change: checks made before it are stale
   const confirmed = new WeakMap(); // composer -> key of the text and findings the user chose to post
   const checked = new WeakMap(); // composer -> {text, epoch, findings, pending} of the gate's own checks
   const newlineComposers = new WeakSet(); // composers where a plain Enter makes a new line
+  const sendOnEnter = new WeakSet(); // composers a plain Enter was seen to send
   let gesture = null; // the pointer gesture in progress: {held, control, reach, x, y, at}
   let keyHeld = null; // {key, target} while a held keydown's keyup is still to come
   let lastKey = null; // {composer, plain} of the last trusted Enter keydown (to learn newline composers)
@@ -209,6 +211,30 @@
     return false;
   }
 
+  /**
+   * Plain Enter is held only when it would post something that stops: the policy is not known yet,
+   * or the composer's findings stop a post; text typed since the last check is held only in a
+   * composer known to send on Enter. A clean composer's Enter is never delayed, and its new line
+   * never replayed (a replayed key cannot carry `keyCode` to the page in Chromium, and editors
+   * such as Lexical read it).
+   */
+  function enterMustHold(c) {
+    const text = composers.textOf(c);
+    if (!text.trim()) return false;
+    if (!policyKnown) return true;
+    const findings = knownFindings(c, text);
+    if (findings) return stopping(c, text, findings).length > 0;
+    if (sendOnEnter.has(c)) return true;
+    const last = composers.findingsFor(c);
+    return stopping(c, text, last).some((f) => f.severity === 'block');
+  }
+
+  /** A plain Enter that emptied its composer sent it: that composer sends on Enter. */
+  function learnSendOnEnter(c) {
+    if (!composers.textOf(c).trim()) return;
+    setTimeout(() => { if (c.isConnected && !composers.textOf(c).trim()) sendOnEnter.add(c); }, 50);
+  }
+
   function checkText(c, text) {
     const entry = { text, epoch: policyEpoch, findings: [], pending: true };
     checked.set(c, entry);
@@ -241,12 +267,14 @@
     ev.stopImmediatePropagation();
   }
 
-  /** Holds the event and decides asynchronously; `again` replays the user's action. */
+  /**
+   * Holds the event and decides asynchronously; `again` replays the user's action. Attempts made
+   * while an earlier one is being decided (the policy still loading) are decided in turn, never
+   * dropped.
+   */
   function hold(ev, reach, again) {
     stop(ev);
-    if (busy) return;
-    busy = true;
-    decide(reach, again).finally(() => { busy = false; });
+    queue = queue.then(() => decide(reach, again)).catch(() => {});
   }
 
   async function decide(reach, again) {
@@ -430,7 +458,10 @@
         return;
       }
       if (newlineComposers.has(composer)) return; // Enter makes a new line here, it posts nothing
-      if (!mustHold([composer])) return;
+      if (!enterMustHold(composer)) {
+        learnSendOnEnter(composer);
+        return;
+      }
       keyHeld = { key: ev.key };
       hold(ev, [composer], () => replayComposerEnter(composer, target, init));
       return;

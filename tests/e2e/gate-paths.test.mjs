@@ -26,7 +26,7 @@ async function postedSince(mark) {
   const out = [];
   for (const p of server.posts.slice(mark)) {
     const f = await postFields(p);
-    out.push({ door: f.editor, text: f.text });
+    out.push({ door: f.editor, text: f.text.replace(/\r\n/g, '\n') }); // multipart sends line breaks as CRLF
   }
   return out;
 }
@@ -56,7 +56,10 @@ async function typeIn(page, selector, text, count) {
   await page.keyboard.type(text);
   const frame = await safepostFrame(page);
   if (count !== undefined) {
-    await waitInFrame(frame, (n) => document.getElementById('count')?.dataset.count === String(n), count);
+    await waitInFrame(frame, (n) => {
+      const p = document.getElementById('count');
+      return p && p.dataset.count === String(n) && p.dataset.loading !== 'true';
+    }, count, { timeout: 15000 });
   }
   return frame;
 }
@@ -227,7 +230,13 @@ for (const browserName of ['chromium', 'firefox']) {
       await page.click('#press-text');
       await page.keyboard.type('Quick');
       await page.click('#press-post');
-      const got = await waitPosted(mark, 6);
+      // A new line typed right after the text (not checked yet) stays a new line, in the editor.
+      await page.click('#editor');
+      await page.keyboard.type('Line one');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('line two');
+      await page.click('#post');
+      const got = await waitPosted(mark, 7);
       assert.deepEqual(got, [
         { door: 'post-click', text: 'Lovely offsite' },
         { door: 'ctrl-enter', text: 'Second post' },
@@ -235,6 +244,7 @@ for (const browserName of ['chromium', 'firefox']) {
         { door: 'comment-enter', text: 'A comment' },
         { door: 'form-submit', text: 'A note' },
         { door: 'pointerdown', text: 'Quick' },
+        { door: 'post-click', text: 'Line one\nline two' },
       ]);
       assert.equal(await noDialog(frame), true);
 
