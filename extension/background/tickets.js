@@ -56,13 +56,16 @@ async function activeTab() {
 }
 
 /** Opens the report form in its own small window (the reported tab stays visible for a screenshot). */
-export async function openReport(context, sourceTab) {
+export async function openReport(context, sourceTab, via = 'page') {
   const tab = sourceTab || await activeTab();
   const draftId = crypto.randomUUID();
   const draft = {
     context: cleanContext(context, tab),
     tabId: tab ? tab.id : null,
     windowId: tab ? tab.windowId : null,
+    // The toolbar popup and the shortcut grant activeTab (a screenshot is possible); an in-page
+    // panel or dialog does not.
+    via,
     createdAt: Date.now(),
   };
   await api.storage.session.set({ [DRAFT + draftId]: draft });
@@ -105,6 +108,20 @@ function describeDesk(config) {
     configured: true, adapter: config.adapter, host, error: config.error || '', permission: deskPermission(config),
     address: config.adapter === 'email' && typeof config.settings.email_to === 'string' ? config.settings.email_to : '',
   };
+}
+
+/**
+ * Whether a screenshot of the reported tab can be taken, known before the user ticks the box:
+ * `{possible, why}`. captureVisibleTab needs activeTab (granted by the toolbar button and the
+ * shortcut) or `<all_urls>`.
+ */
+async function screenshotPossible(draft) {
+  if (!draft || draft.windowId == null) return { possible: false, why: 'no-page' };
+  if (draft.via === 'popup' || draft.via === 'command') return { possible: true, why: '' };
+  // Access to the page's origin is not enough: Chromium says "Either the '<all_urls>' or
+  // 'activeTab' permission is required" (verified), so only <all_urls> helps here.
+  const all = api.permissions ? await api.permissions.contains({ origins: ['<all_urls>'] }).catch(() => false) : false;
+  return all ? { possible: true, why: '' } : { possible: false, why: 'panel' };
 }
 
 /** A record as the UI sees it: the screenshot's bytes stay in the background. */
@@ -152,7 +169,8 @@ function fromExtensionPage(sender) {
 
 const handlers = {
   async 'report.open'(msg, sender) {
-    return openReport(msg.context, sender && sender.tab ? sender.tab : null);
+    const fromPopup = typeof sender?.url === 'string' && sender.url.startsWith(api.runtime.getURL('extension/popup/'));
+    return openReport(msg.context, sender && sender.tab && !fromPopup ? sender.tab : null, fromPopup ? 'popup' : 'page');
   },
   async 'report.draft'(msg) {
     const key = DRAFT + String(msg.draftId);
@@ -160,7 +178,7 @@ const handlers = {
     const config = await readTicketConfig(api);
     const desk = describeDesk(config);
     const reporter = await currentReporter(config.settings || {});
-    return { ok: Boolean(draft), draft: draft || null, desk, environment: await environment(), reporter };
+    return { ok: Boolean(draft), draft: draft || null, desk, environment: await environment(), reporter, screenshot: await screenshotPossible(draft) };
   },
   async 'report.screenshot'(msg) {
     const key = DRAFT + String(msg.draftId);
@@ -217,7 +235,7 @@ api.storage.onChanged.addListener((changes, area) => {
 });
 
 api.commands?.onCommand.addListener((command, tab) => {
-  if (command === 'report-to-it') openReport({}, tab && tab.id != null ? tab : null);
+  if (command === 'report-to-it') openReport({}, tab && tab.id != null ? tab : null, 'command');
 });
 
 // A desk or audit host the user just allowed: send what waited for it.

@@ -12,7 +12,7 @@ for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = 
 document.title = t('reportTitle');
 
 const draftId = new URLSearchParams(location.search).get('draft') || '';
-const { draft, desk, environment, reporter } = await send({ type: 'report.draft', draftId });
+const { draft, desk, environment, reporter, screenshot: shotInfo } = await send({ type: 'report.draft', draftId });
 const context = (draft && draft.context) || { findings: [], text: null, url: '', site: '' };
 let screenshot = null;
 
@@ -47,6 +47,13 @@ else {
   $('inc-text').addEventListener('change', () => { $('text-preview').hidden = !$('inc-text').checked; });
 }
 if (desk.configured && desk.adapter === 'email') $('inc-shot-row').hidden = true; // a mailto: link carries no picture
+else if (shotInfo && !shotInfo.possible) {
+  // Said up front, instead of the browser's permission error after ticking the box.
+  $('inc-screenshot').disabled = true;
+  $('shot-error').textContent = t(shotInfo.why === 'no-page' ? 'reportShotNoPage' : 'reportShotFromPanel');
+  $('shot-error').hidden = false;
+  $('shot-error').classList.add('explained');
+}
 $('env-preview').textContent = `${environment.browser} · SafePost ${environment.extension}`
   + `${environment.core ? ` (core ${environment.core})` : ''} · ${t('reportPolicyVersion', [environment.policyVersion || '—'])}`;
 

@@ -51,7 +51,7 @@ describe('relay mode → Request Tracker 5 (real)', { skip: rtMissing() }, () =>
     ext = extensionCopy();
     profile = newProfile();
     tickets = { adapter: 'webhook', endpoint: relay.url, hmac_secret: SECRET, reporter_email: 'noor.haddad@example.com', reporter_name: 'Noor Haddad' };
-    unsetPolicy = setManagedTickets(tickets);
+    unsetPolicy = setManagedTickets(tickets, { support_url: 'https://help.example.com/social', policy_url: 'https://intranet.example.com/social-media-policy' });
     b = await launchChromiumProfile({ profileDir: profile, extensionDir: ext });
     await waitForDesk(b, tickets);
   });
@@ -71,6 +71,11 @@ describe('relay mode → Request Tracker 5 (real)', { skip: rtMissing() }, () =>
       local: await chrome.storage.local.get(null), managed: await chrome.storage.managed.get(null),
     }));
     assert.ok(!everything.includes(rt.token), 'the RT token is nowhere in the extension\'s storage or policy');
+    // The popup links to IT's support and policy pages.
+    await page.waitForSelector('#links:not([hidden])');
+    assert.equal(await page.getAttribute('#support-url', 'href'), 'https://help.example.com/social');
+    assert.equal(await page.getAttribute('#policy-url', 'href'), 'https://intranet.example.com/social-media-policy');
+    assert.equal(await page.textContent('#links'), 'IT support · Social media policy');
 
     const formPromise = b.context.waitForEvent('page', { predicate: (p) => p.url().includes('/extension/report/report.html') });
     await page.evaluate((url) => chrome.runtime.sendMessage({ type: 'report.open', context: { url, site: new URL(url).host } }), `${server.url}/`);

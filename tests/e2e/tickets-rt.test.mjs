@@ -206,6 +206,16 @@ describe('Report to IT → Request Tracker 5 (real)', { skip: rtMissing() }, () 
     await chooseInDialog(frame, 'post');
     await waitForPosts(server, posted + 1);
 
+    // Report to IT from the page's SafePost frame (as its panel does): the form says up front
+    // that no screenshot can be taken from there, instead of failing when the box is ticked.
+    const panelForm = b.context.waitForEvent('page', { predicate: (p) => p.url().includes('/extension/report/report.html') });
+    await frame.evaluate((url) => chrome.runtime.sendMessage({ type: 'report.open', context: { url, site: '127.0.0.1', findings: [] } }), page.url());
+    const form = await panelForm;
+    await form.waitForSelector('#form:not([hidden])');
+    assert.equal(await form.isDisabled('#inc-screenshot'), true, 'the screenshot box cannot be ticked');
+    assert.match(await form.textContent('#shot-error'), /toolbar button or its keyboard shortcut/);
+    await form.close();
+
     const rec = await waitFor(async () => (await reports(b)).find((r) => r.kind === 'override' && r.state === 'delivered') || null,
       { timeout: 60000, what: 'the override delivered' });
     const t = await rt.api(`/ticket/${rec.ticket.id}`);

@@ -79,9 +79,9 @@ function writePolicy() {
   writeFileSync(POLICY_FILE, currentPolicy);
 }
 
-export function setManagedTickets(tickets) {
+export function setManagedTickets(tickets, extra = {}) {
   lockPolicy();
-  currentPolicy = JSON.stringify({ '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: tickets ? { tickets } : {} } } }, null, 2);
+  currentPolicy = JSON.stringify({ '3rdparty': { extensions: { [CHROME_EXTENSION_ID]: { ...extra, ...(tickets ? { tickets } : {}) } } } }, null, 2);
   writePolicy();
   return () => {
     currentPolicy = null;

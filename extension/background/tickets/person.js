@@ -55,9 +55,3 @@ export async function rememberReporter({ email, name } = {}) {
   await api.storage.local.set({ [REPORTER_KEY]: { email: clean, name: cleanName(name), at: Date.now() } });
   return { ok: true, reporter: { email: clean, name: cleanName(name), source: 'form' } };
 }
-
-/** `Name <email>`, `email`, or 'unknown' for ticket text. */
-export function reporterLine(reporter) {
-  if (!reporter || !reporter.email) return 'not given';
-  return reporter.name ? `${reporter.name} <${reporter.email}>` : reporter.email;
-}
