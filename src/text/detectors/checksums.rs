@@ -56,7 +56,30 @@ pub fn base62_crc32(token: &str) -> Check {
     }
 }
 
-const BECH32: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+/// The Bech32 alphabet (BIP 173), shared by age keys and segwit addresses (`wallets.rs`).
+pub const BECH32: &[u8; 32] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+/// The Bech32 checksum polynomial over 5-bit values (1 for Bech32, 0x2bc830a3 for Bech32m).
+pub fn bech32_polymod(values: &[u8]) -> u32 {
+    const GEN: [u32; 5] = [
+        0x3b6a_57b2,
+        0x2650_8e6d,
+        0x1ea1_19fa,
+        0x3d42_33dd,
+        0x2a14_62b3,
+    ];
+    let mut chk = 1u32;
+    for &v in values {
+        let top = chk >> 25;
+        chk = ((chk & 0x01ff_ffff) << 5) ^ v as u32;
+        for (i, g) in GEN.iter().enumerate() {
+            if (top >> i) & 1 == 1 {
+                chk ^= g;
+            }
+        }
+    }
+    chk
+}
 
 /// Bech32 (BIP 173) checksum of `hrp1data`, case-insensitive (age writes secret keys in upper
 /// case).
@@ -78,24 +101,7 @@ pub fn bech32(s: &str) -> Check {
             None => return Check::Invalid,
         }
     }
-    const GEN: [u32; 5] = [
-        0x3b6a_57b2,
-        0x2650_8e6d,
-        0x1ea1_19fa,
-        0x3d42_33dd,
-        0x2a14_62b3,
-    ];
-    let mut chk = 1u32;
-    for v in values {
-        let top = chk >> 25;
-        chk = ((chk & 0x01ff_ffff) << 5) ^ v as u32;
-        for (i, g) in GEN.iter().enumerate() {
-            if (top >> i) & 1 == 1 {
-                chk ^= g;
-            }
-        }
-    }
-    if chk == 1 {
+    if bech32_polymod(&values) == 1 {
         Check::Valid
     } else {
         Check::Unknown

@@ -11,6 +11,7 @@
 //! The BIPs' and EIP-55's own example addresses are reported as examples.
 
 use super::hashes::{keccak256, sha256};
+use super::checksums::{bech32_polymod, BECH32};
 use super::{char_at, char_before, Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
 
@@ -79,23 +80,6 @@ pub fn base58check_address(s: &str) -> bool {
     check[..4] == b[21..]
 }
 
-const BECH32: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-
-fn polymod(values: &[u8]) -> u32 {
-    const GEN: [u32; 5] = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-    let mut chk = 1u32;
-    for &v in values {
-        let top = chk >> 25;
-        chk = ((chk & 0x1ffffff) << 5) ^ v as u32;
-        for (i, g) in GEN.iter().enumerate() {
-            if (top >> i) & 1 == 1 {
-                chk ^= g;
-            }
-        }
-    }
-    chk
-}
-
 pub fn segwit_address(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     if s != lower && s != s.to_ascii_uppercase() {
@@ -118,7 +102,7 @@ pub fn segwit_address(s: &str) -> bool {
     expanded.extend(&values);
     let version = values[0];
     let constant = if version == 0 { 1 } else { 0x2bc830a3 };
-    if polymod(&expanded) != constant || version > 16 {
+    if bech32_polymod(&expanded) != constant || version > 16 {
         return false;
     }
     // The witness program: 5-bit groups to bytes.
