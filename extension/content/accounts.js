@@ -106,9 +106,20 @@
     }
   }
 
-  addEventListener('focusin', (ev) => {
-    if (composers.composerOf(ev.composedPath()[0])) start().catch(() => {});
-  }, true);
+  // Started once a composer is in use (typed in, or focused while it holds text), like the rest of
+  // SafePost: focus alone adds nothing to the page (the core frame is what answers account-setup).
+  let started = false;
+  const maybeStart = (ev) => {
+    if (started) return;
+    const el = composers.composerOf(ev.composedPath()[0]);
+    if (!el) return;
+    const text = 'value' in el ? el.value : el.textContent;
+    if (ev.type !== 'input' && !text) return;
+    started = true;
+    start().catch(() => {});
+  };
+  addEventListener('focusin', maybeStart, true);
+  addEventListener('input', maybeStart, true);
 
   core.onMessage((msg) => {
     // A new policy may name other accounts or another table: set up again (not for the recheck

@@ -595,7 +595,7 @@ impl CompanyAccount {
             .find(|a| match field {
                 Field::Handle => {
                     let h = value.trim_start_matches('@').to_lowercase();
-                    a.handles.iter().any(|x| *x == h)
+                    a.handles.contains(&h)
                 }
                 Field::Id => a.ids.iter().any(|x| x == value),
                 Field::Name => {

@@ -201,9 +201,14 @@ for (const browserName of ['chromium', 'firefox']) {
       const clean = await page.evaluate(() => window.probe('Offsite booked, see you there'));
       assert.deepEqual(blocked, clean, 'the page sees the same result either way');
       assert.deepEqual(blocked, { result: true, seen: true });
-      // Both page-initiated posts reach the site: the DOM gate leaves them to the network backstop.
-      const doors = (await waitPosted(mark, 2)).map((p) => p.door);
-      assert.deepEqual(doors, ['share', 'share']);
+      // The DOM gate leaves page-initiated posts to the network backstop, which runs in Firefox for
+      // every install (the blocked text is cancelled on its way out) and in Chromium only for a
+      // policy install (this one is unpacked: both reach the site). tests/e2e/backstop.test.mjs
+      // covers the backstop itself.
+      const CLEAN = 'Offsite booked, see you there';
+      const expected = browserName === 'firefox' ? [CLEAN] : [BLOCKED, CLEAN];
+      const posted = await waitPosted(mark, expected.length);
+      assert.deepEqual(posted.map((p) => [p.door, p.text]), expected.map((t) => ['share', t]));
       await page.close();
     });
 

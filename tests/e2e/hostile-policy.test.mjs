@@ -27,7 +27,7 @@ const XPI = join(dirname(DIST), 'safepost-firefox.xpi');
 let server;
 before(async () => {
   cpSync(BUILT, DIST, { recursive: true });
-  copyFileSync(process.env.SAFEPOST_XPI || join(ROOT, 'dist/safepost-firefox.xpi'), XPI);
+  copyFileSync(process.env.SAFEPOST_XPI || join(ROOT, 'dist/safepost-test-firefox.xpi') /* the test flavour: the page is on 127.0.0.1 */, XPI);
   server = await startServer();
 });
 after(async () => {

@@ -19,6 +19,9 @@ use super::{
 };
 use crate::policy::Category;
 
+/// A literal inside the value, how many alphabet characters come before it, and the alphabet.
+type LookBack = (&'static str, usize, fn(u8) -> bool);
+
 /// How one service's candidates are judged.
 struct Spec {
     /// Bytes at the start of the value that are its fixed prefix (not judged for randomness).
@@ -32,7 +35,7 @@ struct Spec {
     /// A candidate starting with this literal (the pattern's anchor inside the value) starts
     /// exactly this many characters of the alphabet earlier (a New Relic license key is 36 hex
     /// digits then `NRAL`): anchoring on the literal keeps the search a skip to it.
-    back: Option<(&'static str, usize, fn(u8) -> bool)>,
+    back: Option<LookBack>,
     /// For a led pattern: one of these (lowercase) must be in the text before the value.
     lead_words: &'static [&'static str],
     /// Lengths the value may have (bytes).
