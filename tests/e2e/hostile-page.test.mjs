@@ -162,10 +162,18 @@ for (const browserName of ['chromium', 'firefox']) {
         const before = server.posts.length;
         await page.click('#post');
         await waitForDialog(frame);
-        const at = await frame.evaluate(() => {
-          const r = document.querySelector('.dialog [data-action="post"]').getBoundingClientRect();
-          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-        });
+        // Where the button is once the frame has grown to the dialog and stopped moving (read twice).
+        let at = null;
+        for (let prev = null, tries = 0; !at && tries < 50; tries++, await sleep(100)) {
+          const now = await frame.evaluate(() => {
+            const r = document.querySelector('.dialog [data-action="post"]').getBoundingClientRect();
+            const inside = r.width > 0 && r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight;
+            return inside ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+          });
+          if (now && prev && now.x === prev.x && now.y === prev.y) at = now;
+          prev = now;
+        }
+        assert.ok(at, 'the dialog button is laid out inside the viewport');
         // The user, seeing only the decoy, clicks "it", types ok and clicks again, several times.
         for (let round = 0; round < 3; round++) {
           await page.mouse.click(at.x, at.y);
