@@ -1,6 +1,7 @@
 //! Payment and identity numbers: card numbers (Luhn, brand prefix and length), IBANs (country
 //! length, ISO 13616 mod-97) and US social security numbers (area, group, serial rules).
 
+use super::checks::{digits, luhn};
 use super::{char_at, char_before, context_before, Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
 
@@ -33,28 +34,6 @@ pub const US_SSN: Detector = Detector {
     validate: ssns,
     message: "This looks like a US Social Security number.",
 };
-
-fn digits_of(s: &str) -> Vec<u8> {
-    s.bytes()
-        .filter(u8::is_ascii_digit)
-        .map(|b| b - b'0')
-        .collect()
-}
-
-pub fn luhn(digits: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (k, &d) in digits.iter().rev().enumerate() {
-        let mut d = d as u32;
-        if k % 2 == 1 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    sum % 10 == 0
-}
 
 /// The number as an integer of its first `n` digits.
 fn prefix(d: &[u8], n: usize) -> u32 {
@@ -135,7 +114,7 @@ fn credit_cards(text: &str, cands: &[Cand]) -> Vec<Hit> {
                 continue;
             }
         }
-        let d = digits_of(s);
+        let d = digits(s);
         if d.iter().all(|&x| x == d[0]) || !known_brand(&d) || !luhn(&d) {
             continue;
         }
@@ -356,7 +335,7 @@ fn ssns(text: &str, cands: &[Cand]) -> Vec<Hit> {
         {
             continue;
         }
-        if ssn_valid(&digits_of(digits_str)) {
+        if ssn_valid(&digits(digits_str)) {
             out.push(Hit::new(start, m.end()));
         }
     }
