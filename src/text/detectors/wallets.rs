@@ -10,8 +10,8 @@
 //!
 //! The BIPs' and EIP-55's own example addresses are reported as examples.
 
-use super::hashes::{keccak256, sha256};
 use super::checksums::{bech32_polymod, BECH32};
+use super::hashes::{keccak256, sha256};
 use super::{char_at, char_before, Cand, Detector, Gate, Hit, Redaction};
 use crate::policy::Category;
 
