@@ -207,6 +207,11 @@ fn doc_with(path: &str, value: Value) -> Value {
             rule["exceptions"] = json!({ *field: value });
             json!({"rules": [rule]})
         }
+        ["tickets", "retry", field] => {
+            let mut t = tickets;
+            t["retry"] = json!({ *field: value });
+            json!({ "tickets": t })
+        }
         ["tickets", field] => {
             let mut t = tickets;
             t[*field] = value;
@@ -259,13 +264,28 @@ fn choices(s: &Value) -> Option<Vec<Value>> {
     )
 }
 
+/// The smallest value an integer setting takes: the range is in its description ("From 1 to
+/// 300.", "At least 0."), not in `minimum`, which would make Chromium drop the whole setting.
+fn lowest(s: &Value) -> i64 {
+    let d = s["description"].as_str().unwrap_or("");
+    for lead in [" From ", " At least "] {
+        if let Some(rest) = d.split(lead).nth(1) {
+            let n: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if let Ok(n) = n.parse() {
+                return n;
+            }
+        }
+    }
+    1
+}
+
 fn sample(path: &str, s: &Value) -> Vec<Value> {
     if let Some(e) = choices(s) {
         return e;
     }
     let v = match (s["type"].as_str(), path) {
         (Some("boolean"), _) => json!(false),
-        (Some("integer"), _) => json!(s["minimum"].as_i64().unwrap_or(1)),
+        (Some("integer"), _) => json!(lowest(s)),
         (Some("array"), p) if p.ends_with("sites") || p.ends_with("email_domains") => {
             json!(["example.com"])
         }

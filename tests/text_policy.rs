@@ -163,7 +163,7 @@ fn section_errors_name_their_place() {
         "tickets.service_desk_id: missing; the jira_service_management adapter needs it",
         "tickets.request_type_id: missing; the jira_service_management adapter needs it",
         "support_url: \"ftp://help.example.com\": scheme \"ftp\" is not allowed; use https",
-        "fail_mode: \"maybe\" is not one of: open, warn, closed",
+        "fail_mode: \"maybe\" is not one of: open, warn, closed; SafePost fails closed (no posting while the core cannot load) until it is fixed",
     ];
     assert_eq!(e, expected);
     // Everything valid still applies; everything invalid keeps the default.
@@ -181,7 +181,34 @@ fn section_errors_name_their_place() {
         p.policy_url.as_deref(),
         Some("https://intranet.example.com/social-media-policy")
     );
-    assert_eq!(p.fail_mode, FailMode::Warn);
+    // A mistyped fail mode is the strictest, never the default that lets posts through.
+    assert_eq!(p.fail_mode, FailMode::Closed);
+}
+
+#[test]
+fn ticket_retry_timing_is_read_and_checked_per_value() {
+    let (p, e) = Policy::from_json(
+        r#"{"tickets": {"adapter": "webhook", "endpoint": "https://hooks.example.com/x",
+            "retry": {"initial_delay_seconds": 600, "timeout_seconds": 30}}}"#,
+    );
+    assert!(e.is_empty(), "{e:?}");
+    let retry = p.tickets.unwrap().retry.unwrap();
+    assert_eq!(retry.initial_delay_seconds, Some(600));
+    assert_eq!(retry.timeout_seconds, Some(30));
+    assert_eq!(retry.max_delay_seconds, None, "only what IT set");
+
+    let (p, e) = Policy::from_json(
+        r#"{"tickets": {"adapter": "webhook", "endpoint": "https://hooks.example.com/x",
+            "retry": {"initial_delay_seconds": 0, "timeout_seconds": 30, "max_delay_seconds": "1h", "backoff": 2}}}"#,
+    );
+    let msgs: Vec<String> = e.iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
+    assert_eq!(msgs, [
+        "tickets.retry.backoff: unknown setting; expected one of: initial_delay_seconds, max_delay_seconds, timeout_seconds",
+        "tickets.retry.initial_delay_seconds: expected a whole number of seconds from 1 to 86400, found 0",
+        "tickets.retry.max_delay_seconds: expected a whole number of seconds from 1 to 86400, found \"1h\"",
+    ]);
+    let t = p.tickets.expect("the desk still works with the default timing");
+    assert_eq!(t.retry.unwrap().timeout_seconds, Some(30), "the valid value applies");
 }
 
 #[test]

@@ -295,25 +295,26 @@
     } catch { /* not connected yet */ }
   }
 
-  function hostVisible() {
-    if (!host || !host.isConnected) return false;
-    if (typeof host.showPopover === 'function' && !host.matches(':popover-open')) return false;
+  /** Why the host is not seen as it should be ('' when it is): the reason goes to the frame. */
+  function hostHidden() {
+    if (!host || !host.isConnected) return 'removed';
+    if (typeof host.showPopover === 'function' && !host.matches(':popover-open')) return 'not in the top layer';
     // A page element shown in the top layer after ours would be drawn above it.
-    for (const el of document.querySelectorAll(TOP_LAYER)) if (el !== host) return false;
+    for (const el of document.querySelectorAll(TOP_LAYER)) if (el !== host) return 'a page element above it';
     const cs = getComputedStyle(host);
     if (cs.opacity !== '1' || cs.visibility !== 'visible' || cs.display === 'none' || cs.filter !== 'none' ||
       cs.clipPath !== 'none' || (cs.maskImage && cs.maskImage !== 'none') || cs.transform !== 'none' ||
-      cs.mixBlendMode !== 'normal' || cs.contentVisibility === 'hidden') return false;
+      cs.mixBlendMode !== 'normal' || cs.contentVisibility === 'hidden') return 'restyled';
     const root = getComputedStyle(document.documentElement);
-    if (root.opacity !== '1' || root.filter !== 'none') return false;
+    if (root.opacity !== '1' || root.filter !== 'none') return 'page restyled';
     const r = host.getBoundingClientRect();
-    if (r.width < innerWidth * 0.9 || r.height < innerHeight * 0.9) return false;
+    if (r.width < innerWidth * 0.9 || r.height < innerHeight * 0.9) return `small ${Math.round(r.width)}x${Math.round(r.height)}`;
     for (const p of buttons) {
       const x = Number(p.x), y = Number(p.y);
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      if (document.elementFromPoint(x, y) !== host) return false;
+      if (document.elementFromPoint(x, y) !== host) return `covered at ${Math.round(x)},${Math.round(y)}`;
     }
-    return true;
+    return '';
   }
 
   function guardTick() {
@@ -322,10 +323,11 @@
     hostStyle();
     let moved = before !== host.style.cssText;
     if (moved || (typeof host.showPopover === 'function' && !host.matches(':popover-open'))) { toTopLayer(); moved = true; }
-    const ok = !moved && hostVisible();
+    const why = moved ? 'moved' : hostHidden();
+    const ok = !why;
     if (!ok) visibleSince = 0;
     else if (!visibleSince) visibleSince = performance.now();
-    if (port) port.postMessage({ type: 'host-state', visible: ok, visibleFor: ok ? Math.round(performance.now() - visibleSince) : 0 });
+    if (port) port.postMessage({ type: 'host-state', visible: ok, why, visibleFor: ok ? Math.round(performance.now() - visibleSince) : 0 });
   }
 
   function startGuard() {

@@ -54,12 +54,24 @@ function show({ surface, live, title, intro, content = [], actions, dismiss, onA
     const restart = () => { quietFrom = performance.now(); box.removeAttribute('data-armed'); };
     const trackable = typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
     let seenSince = 0; // IntersectionObserver v2: visible (unoccluded, untransformed, opaque) since
+    let ioEntries = 0;
+    let ioLast = 0; // when the observer last reported
     const io = trackable ? new IntersectionObserver((entries) => {
+      ioLast = performance.now();
       for (const e of entries) {
+        ioEntries++;
         if (!e.isVisible) { seenSince = 0; restart(); } else if (!seenSince) seenSince = performance.now();
       }
     }, { trackVisibility: true, delay: 100 }) : null;
     io?.observe(box);
+    // Chromium reports a change of visibility alone only sometimes: while the dialog is not yet seen,
+    // observing it afresh makes the observer report its current state.
+    const reobserve = () => {
+      if (!io || seenSince || performance.now() - ioLast < 300) return;
+      ioLast = performance.now();
+      io.unobserve(box);
+      io.observe(box);
+    };
     const armed = () => {
       const now = performance.now();
       return now - quietFrom >= QUIET_MS && surface.hostSeen(QUIET_MS) && (!trackable || (seenSince && now - seenSince >= QUIET_MS));
@@ -71,8 +83,17 @@ function show({ surface, live, title, intro, content = [], actions, dismiss, onA
       const rect = `${Math.round(r.left)},${Math.round(r.top)},${Math.round(r.width)},${Math.round(r.height)},${innerWidth},${innerHeight}`;
       if (rect !== lastRect) { lastRect = rect; restart(); tellButtons(); }
       if (!surface.hostSeen(0)) restart();
+      reobserve();
       if (armed()) box.setAttribute('data-armed', ''); else box.removeAttribute('data-armed');
+      box.dataset.waiting = waitingFor(); // what the dialog still waits for (read by tests on a timeout)
     }, 50);
+    const waitingFor = () => {
+      const now = performance.now();
+      if (now - quietFrom < QUIET_MS) return 'quiet';
+      if (!surface.hostSeen(QUIET_MS)) return `host ${surface.hostReport()}`;
+      if (trackable && !(seenSince && now - seenSince >= QUIET_MS)) return `unoccluded (${ioEntries} reports)`;
+      return '';
+    };
 
     // When the content script hands the frame the keyboard, the focus lands in the dialog.
     const refocus = () => { if (!box.contains(document.activeElement)) (buttons.get(initial) || focusables()[0])?.focus(); };

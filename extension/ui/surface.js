@@ -24,7 +24,7 @@ export class Surface {
   /** Messages of the content script that are the surface's; true when handled. */
   onHostMessage(msg) {
     if (!msg || msg.type !== 'host-state') return false;
-    this.host = { visible: msg.visible === true, visibleFor: Number(msg.visibleFor) || 0, at: performance.now() };
+    this.host = { visible: msg.visible === true, visibleFor: Number(msg.visibleFor) || 0, why: String(msg.why || ''), at: performance.now() };
     return true;
   }
 
@@ -33,6 +33,12 @@ export class Surface {
     const h = this.host;
     const age = performance.now() - h.at;
     return h.visible && age < STATE_FRESH_MS && h.visibleFor + age >= ms;
+  }
+
+  /** The content script's last report, for diagnostics: visible, for how long, how old. */
+  hostReport() {
+    const h = this.host;
+    return `visible=${h.visible}${h.why ? ` (${h.why})` : ''} for=${h.visibleFor} age=${Math.round(performance.now() - h.at)}`;
   }
 
   /** Tells the content script where the dialog's buttons are (it checks what is hit there). */

@@ -64,6 +64,14 @@ pub const TICKETS_KEYS: &[&str] = &[
     "audit_endpoint",
     "audit_format",
     "audit_token",
+    "retry",
+];
+
+/// `tickets.retry`: the queue's retry timing, each a whole number of seconds within its range.
+pub const RETRY_KEYS: &[(&str, u64, u64)] = &[
+    ("initial_delay_seconds", 1, 86_400),
+    ("max_delay_seconds", 1, 86_400),
+    ("timeout_seconds", 1, 300),
 ];
 
 /// `tickets.audit_format`: how "Post anyway" records reach an audit endpoint.
@@ -382,12 +390,25 @@ fn parse_value(ctx: &mut Ctx, v: &Value) -> PolicyLayer {
         layer.policy_url = ctx.url("policy_url", v, false);
     }
     if let Some(v) = top.get("fail_mode") {
-        layer.fail_mode = ctx.choice("fail_mode", v, &["open", "warn", "closed"], |s| match s {
-            "open" => Some(FailMode::Open),
-            "warn" => Some(FailMode::Warn),
-            "closed" => Some(FailMode::Closed),
-            _ => None,
-        });
+        let names = ["open", "warn", "closed"];
+        layer.fail_mode = match v.as_str() {
+            Some("open") => Some(FailMode::Open),
+            Some("warn") => Some(FailMode::Warn),
+            Some("closed") => Some(FailMode::Closed),
+            // IT asked for a fail mode and mistyped it: the strictest one holds until it is fixed,
+            // never the default that lets posts through.
+            _ => {
+                let found = match v {
+                    Value::String(s) => format!("{s:?}"),
+                    other => type_name(other).to_string(),
+                };
+                ctx.err(
+                    "fail_mode",
+                    format!("{found} is not one of: {}; SafePost fails closed (no posting while the core cannot load) until it is fixed", names.join(", ")),
+                );
+                Some(FailMode::Closed)
+            }
+        };
     }
     if let Some(v) = top.get("company_account") {
         layer.company_account = super::company_account::parse(ctx, v);
@@ -707,6 +728,45 @@ fn parse_disclosure(ctx: &mut Ctx, v: &Value, d: &mut DisclosureLayer) {
     }
 }
 
+/// `tickets.retry`: only the keys given, each checked against its range (seconds).
+fn parse_retry(ctx: &mut Ctx, v: &Value) -> Option<TicketRetry> {
+    let names: Vec<&str> = RETRY_KEYS.iter().map(|(k, _, _)| *k).collect();
+    let m = ctx.object("tickets.retry", v, &names)?;
+    let mut out = TicketRetry::default();
+    for (key, lo, hi) in RETRY_KEYS {
+        let Some(v) = m.get(*key) else { continue };
+        let Some(n) = v.as_u64().filter(|n| (*lo..=*hi).contains(n)) else {
+            ctx.err(
+                &format!("tickets.retry.{key}"),
+                format!("expected a whole number of seconds from {lo} to {hi}, found {}", shown(v)),
+            );
+            continue;
+        };
+        let slot = match *key {
+            "initial_delay_seconds" => &mut out.initial_delay_seconds,
+            "max_delay_seconds" => &mut out.max_delay_seconds,
+            _ => &mut out.timeout_seconds,
+        };
+        *slot = Some(n);
+    }
+    Some(out)
+}
+
+/// A JSON value as an error message shows it: numbers and strings as written, else the type.
+fn shown(v: &Value) -> String {
+    match v {
+        // Whole numbers as written; others by type (printing floats would pull float
+        // formatting into the wasm core).
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u.to_string(),
+            (None, Some(i)) => i.to_string(),
+            _ => "a fractional number".to_string(),
+        },
+        Value::String(s) => format!("{s:?}"),
+        other => type_name(other).to_string(),
+    }
+}
+
 fn parse_tickets(ctx: &mut Ctx, v: &Value) -> Option<Tickets> {
     let m = ctx.object("tickets", v, TICKETS_KEYS)?;
     let adapter = match m.get("adapter") {
@@ -761,6 +821,7 @@ fn parse_tickets(ctx: &mut Ctx, v: &Value) -> Option<Tickets> {
         audit_endpoint,
         audit_format,
         audit_token: text("audit_token"),
+        retry: m.get("retry").and_then(|v| parse_retry(ctx, v)),
     };
     if let Some(to) = &t.reporter_email {
         if check_email(to).is_err() {

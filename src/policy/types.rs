@@ -336,6 +336,16 @@ pub struct Tickets {
     pub audit_endpoint: Option<String>,
     pub audit_format: Option<String>,
     pub audit_token: Option<String>,
+    /// The queue's retry timing (`tickets.retry`), when IT set it.
+    pub retry: Option<TicketRetry>,
+}
+
+/// `tickets.retry`: seconds; only the values IT set (the extension's queue has the defaults).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TicketRetry {
+    pub initial_delay_seconds: Option<u64>,
+    pub max_delay_seconds: Option<u64>,
+    pub timeout_seconds: Option<u64>,
 }
 
 /// What the extension does when the core cannot load.

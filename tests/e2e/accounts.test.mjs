@@ -127,9 +127,13 @@ for (const [name, engine] of Object.entries(ENGINES)) {
 
         // The post is held; the dialog names the account; nothing reaches the site.
         const before = server.posts.length;
-        await frame.evaluate(() => document.getElementById('count')?.click()); // fold the list
+        await frame.evaluate(() => { const pill = document.getElementById('count'); if (pill?.getAttribute('aria-expanded') === 'true') pill.click(); }); // fold the list
+        await waitInFrame(frame, () => !document.getElementById('findings'));
+        await sleep(300); // the frame shrinks back to the pill before the click is aimed
         await page.click('#post');
-        const dialog = await waitForDialog(frame);
+        const dialog = await waitForDialog(frame).catch((err) => {
+          throw new Error(`${err.message}; posts the site received meanwhile: ${server.posts.length - before}`);
+        });
         assert.ok(dialog.findings.includes('offensive_language'), JSON.stringify(dialog));
         assert.equal(await frame.evaluate(() => document.getElementById('gate-account')?.textContent),
           'You are posting as Contoso, a company account.');

@@ -116,6 +116,45 @@ describe('Chromium: a broken managed policy', { skip: needsRoot('/etc/chromium/p
   });
 });
 
+describe('Chromium: one wrong value in any setting', { skip: needsRoot('/etc/chromium/policies') }, () => {
+  test('a value outside a list or a range costs only that value: the rest of its setting applies, each error shows, a mistyped fail mode fails closed', async () => {
+    const file = policyFile(CHROMIUM_POLICY_FILE);
+    let b;
+    try {
+      file.write(chromiumPolicy({
+        version: 1, rules: [codename], rules_count: 1,
+        uploads: { action: 'quarantine', strip_mode: 'identifying' },
+        disclosure: { brands: ['Contoso'], tags: ['#ad'], severity: 'fatal' },
+        detectors: { credit_card: { context_chars: 500 }, email: { severity: 'block' } },
+        tickets: { adapter: 'webhook', endpoint: 'https://hooks.example.com/x', audit_format: 'syslog', retry: { initial_delay_seconds: 600, timeout_seconds: 900 } },
+        company_account: { when_unknown: 'strict' },
+        fail_mode: 'close',
+      }));
+      b = await launchChromium({ extensionDir: DIST });
+      let eff;
+      for (const path of ['uploads.action', 'disclosure.severity', 'detectors.credit_card.context_chars', 'tickets.audit_format',
+        'tickets.retry.timeout_seconds', 'company_account.when_unknown', 'fail_mode']) eff = await waitForErrorAt(b, path);
+      const p = eff.policy;
+      assert.equal(p.uploads.strip_mode, 'identifying', 'the rest of uploads applies');
+      assert.deepEqual(p.disclosure.brands, ['Contoso'], 'the rest of disclosure applies');
+      assert.equal(p.detectors.email.severity, 'block', 'the other detector settings apply');
+      assert.equal(p.tickets.adapter, 'webhook', 'the service desk is still set up');
+      assert.equal(p.tickets.retry.initial_delay_seconds, 600, 'the documented retry timing takes effect');
+      assert.equal(p.fail_mode, 'closed', 'IT asked for a fail mode and mistyped it: the strictest holds');
+      assert.ok(p.rules.some((r) => r.id === 'project_codenames'));
+      const page = await b.context.newPage();
+      const state = await policyState(b, page);
+      for (const path of ['uploads.action', 'fail_mode', 'tickets.audit_format']) {
+        assert.ok(state.options.errors.some((e) => e.path === path), `${path} shows: ${JSON.stringify(state.options.errors)}`);
+      }
+      assert.equal(state.badge.text, '!');
+    } finally {
+      await b?.close();
+      file.restore();
+    }
+  });
+});
+
 describe('Firefox ESR: a broken managed policy', { skip: needsRoot('/etc/firefox/policies') }, () => {
   test('one rule with a wrong severity: the other rules apply; the options page and the badge say so', async () => {
     const file = policyFile(FIREFOX_POLICY_FILE);

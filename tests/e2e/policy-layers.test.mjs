@@ -48,7 +48,8 @@ test('an invalid managed value is reported with its place and removed; every val
   assert.equal(e.policy.detectors.phone.enabled, false);
   assert.equal(e.policy.detectors.email.severity, core.defaults.detectors.email.severity);
   assert.equal(e.sources['detectors.email.severity'], 'default');
-  assert.equal(e.policy.fail_mode, core.defaults.fail_mode);
+  assert.equal(e.policy.fail_mode, 'closed', 'a mistyped fail mode is the strictest, never the default');
+  assert.equal(e.sources.fail_mode, 'managed');
   assert.equal(e.policy.tickets, undefined);
   assert.deepEqual(e.policy.rules.map((r) => r.id), ['confidential_marker', 'offensive_language', 'codenames', 'half']);
   assert.deepEqual(e.policy.rules.find((r) => r.id === 'half').terms, ['Heron']);
@@ -127,5 +128,5 @@ test('without the core, the fail mode still comes from the managed policy (and o
   assert.equal(failModeWithoutCore({}, {}), 'warn');
   assert.equal(failModeWithoutCore({ fail_mode: 'closed' }, { fail_mode: 'open' }), 'closed');
   assert.equal(failModeWithoutCore({ fail_mode: 'open' }, { fail_mode: 'warn' }), 'warn');
-  assert.equal(failModeWithoutCore({ fail_mode: 'bogus' }, {}), 'warn');
+  assert.equal(failModeWithoutCore({ fail_mode: 'bogus' }, {}), 'closed', 'IT asked for a fail mode: a typo fails closed');
 });

@@ -58,8 +58,13 @@ export function waitForDialog(frame, opts = { timeout: 20000 }) {
  * Waits until the open dialog listens to input (`data-armed`: it has been visible to the user for
  * its quiet period; see extension/ui/dialog.js).
  */
-export function waitForArmed(frame, opts = { timeout: 10000 }) {
-  return waitInFrame(frame, () => !!document.querySelector('.dialog[data-armed]'), undefined, opts);
+export async function waitForArmed(frame, opts = { timeout: 10000 }) {
+  try {
+    return await waitInFrame(frame, () => !!document.querySelector('.dialog[data-armed]'), undefined, opts);
+  } catch (err) {
+    const waiting = await frame.evaluate(() => document.querySelector('.dialog')?.dataset.waiting ?? 'no dialog').catch(() => '?');
+    throw new Error(`the dialog never listened to input (still waiting for: ${waiting}): ${err.message}`);
+  }
 }
 
 /** Clicks a dialog action button (`data-action`) in the SafePost frame, once the dialog listens. */

@@ -357,6 +357,8 @@ export function computeEffective({ defaults, managed, user, check }) {
   // `rules_count` only checks that the managed rules arrived (the core reports a mismatch); it is
   // not a setting of the effective policy, whose rules also hold the defaults'.
   delete m.doc.rules_count;
+  // IT asked for a fail mode and mistyped it (reported above): the strictest holds, as in the core.
+  if (isObject(managed) && 'fail_mode' in managed && !FAIL_MODES.includes(managed.fail_mode)) m.doc.fail_mode = 'closed';
   applyLayer(policy, m.doc, 'managed', sources);
 
   // The core checks a document over the shipped defaults; a user setting may also name a rule the
@@ -384,7 +386,7 @@ export function computeEffective({ defaults, managed, user, check }) {
 /** The fail mode to report when the core cannot run at all (no wasm to validate with). */
 export function failModeWithoutCore(managed, user) {
   let mode = 'warn';
-  if (isObject(managed) && FAIL_MODES.includes(managed.fail_mode)) mode = managed.fail_mode;
+  if (isObject(managed) && 'fail_mode' in managed) mode = FAIL_MODES.includes(managed.fail_mode) ? managed.fail_mode : 'closed';
   if (isObject(user) && FAIL_MODES.includes(user.fail_mode) && rank(FAIL_MODES, user.fail_mode) > rank(FAIL_MODES, mode)) {
     mode = user.fail_mode;
   }

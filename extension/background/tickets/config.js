@@ -9,7 +9,7 @@ export const ADAPTERS = ['servicenow', 'jira_service_management', 'zendesk', 're
 /**
  * Retry timing (seconds): quick first retries (a report is often sent during a short outage),
  * growing by half each time up to 15 minutes. `tickets.retry` {initial_delay_seconds, max_delay_seconds,
- * timeout_seconds} overrides it once the policy schema accepts that key.
+ * timeout_seconds} (managed policy, checked by the core) overrides it.
  */
 export const RETRY_DEFAULTS = { initialDelaySeconds: 2, maxDelaySeconds: 900, timeoutSeconds: 15 };
 const RETRY_KEYS = { initialDelaySeconds: 'initial_delay_seconds', maxDelaySeconds: 'max_delay_seconds', timeoutSeconds: 'timeout_seconds' };
