@@ -6,6 +6,7 @@
 use safepost::media::{self, CountingSource};
 use std::fs::File;
 
+#[allow(dead_code)] // this test reads one corpus file, not truth.json
 mod corpus_support;
 use corpus_support::corpus_dir;
 
