@@ -1,6 +1,6 @@
 // Builds each locale's messages.json from the parts kept per job in extension/_locales/<lang>/*.json
 // (foundation.json, live.json, tickets.json, policy.json, ...). A key defined twice, or an English
-// key missing from another locale, fails the build: every string is translated exactly once.
+// key missing from another locale, or a folder not named like a locale (pt_BR), fails the build: every string is translated exactly once.
 // Usage: node scripts/merge-locales.mjs SRC_DIR OUT_DIR
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,9 @@ import { join } from 'node:path';
 const [src, out] = process.argv.slice(2);
 const merged = {};
 for (const lang of readdirSync(src)) {
+  // Browsers read only folders named like Chrome's locale codes: "es", "pt_BR", "zh_CN" (an
+  // underscore; "pt-BR" would be ignored, so the strings would silently fall back to English).
+  if (!/^[a-z]{2,3}(_[A-Z]{2})?$/.test(lang)) throw new Error(`_locales/${lang}: not a locale folder name (write it like pt_BR)`);
   const messages = {};
   for (const part of readdirSync(join(src, lang)).filter((f) => f.endsWith('.json')).sort()) {
     const entries = JSON.parse(readFileSync(join(src, lang, part), 'utf8'));

@@ -3,6 +3,8 @@
 //! in each locale of `extension/_locales`, the English one is word for word the core's, and a
 //! message IT wrote carries no key (so the extension shows IT's own words, untranslated).
 //! Upload problems: every kind of media error has an `uploadError_<kind>` explanation.
+//! Every string: each locale has every English key, with the same `$NAME$` placeholders in its
+//! message and the same `placeholders` object, and is translated (not the English words).
 
 use safepost::media::MediaError;
 use safepost::policy::Policy;
@@ -10,7 +12,19 @@ use safepost::text::{detectors, TextScanner};
 use serde_json::Value;
 use std::path::PathBuf;
 
-const LOCALES: &[&str] = &["en", "de", "fr"];
+/// Every locale the extension ships: each folder of `extension/_locales` (en, de, fr, es, it, nl,
+/// pt_BR, pl, ja, zh_CN, ...), so a new one is checked without editing this file.
+fn locales() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("extension/_locales");
+    let mut all: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    all.sort();
+    all
+}
 
 /// The finding messages of a locale: `findings.json` and every `findings_<job>.json` beside it.
 fn strings(lang: &str) -> serde_json::Map<String, Value> {
@@ -84,14 +98,14 @@ fn every_shipped_message_is_translated_and_english_matches_the_core() {
     let en = strings("en");
     for (key, english) in shipped() {
         assert_eq!(message(&en, &key).as_deref(), Some(english.as_str()), "en finding_{key}");
-        for lang in LOCALES {
+        for lang in &locales() {
             let m = message(&strings(lang), &key).unwrap_or_else(|| panic!("{lang}: finding_{key} missing"));
             assert_eq!(m.contains("$TAGS$"), english.contains("$TAGS$"), "{lang} finding_{key}: placeholder");
         }
     }
     // And nothing in the locales that the core can no longer give.
     let keys: Vec<String> = shipped().into_iter().map(|(k, _)| format!("finding_{k}")).collect();
-    for lang in LOCALES {
+    for lang in &locales() {
         for k in strings(lang).keys() {
             assert!(keys.contains(k), "{lang}: {k} is not a message the core gives");
         }
@@ -146,12 +160,85 @@ fn every_kind_of_upload_problem_is_explained_in_every_locale() {
         MediaError::Io(String::new()),
     ]
     .map(|e| e.kind());
-    for lang in LOCALES {
+    for lang in &locales() {
         let live = part(lang, "live");
         for kind in kinds {
             let key = format!("uploadError_{kind}");
             let m = live.get(&key).and_then(|v| v.get("message")).and_then(Value::as_str);
             assert!(m.is_some_and(|m| !m.is_empty()), "{lang}: {key} missing");
         }
+    }
+}
+
+/// All the strings of a locale, every part merged (as `scripts/merge-locales.mjs` builds them).
+fn all_strings(lang: &str) -> serde_json::Map<String, Value> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("extension/_locales/{lang}"));
+    let mut parts: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".json").map(str::to_string))
+        .collect();
+    parts.sort();
+    let mut all = serde_json::Map::new();
+    for p in parts {
+        all.extend(part(lang, &p));
+    }
+    all
+}
+
+/// The `$NAME$` placeholders a message uses, upper-cased and sorted (Chrome matches them
+/// case-insensitively).
+fn placeholders_in(message: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = message;
+    while let Some(start) = rest.find('$') {
+        let after = &rest[start + 1..];
+        match after.find('$') {
+            Some(end) if end > 0 && after[..end].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                out.push(after[..end].to_ascii_uppercase());
+                rest = &after[end + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Strings that read the same in every language: product and service-desk names.
+const SAME_EVERYWHERE: &[&str] = &[
+    "extName",
+    "reportAdapter_servicenow",
+    "reportAdapter_jira_service_management",
+    "reportAdapter_zendesk",
+    "reportAdapter_request_tracker",
+];
+
+#[test]
+fn every_locale_has_every_english_key_with_the_same_placeholders() {
+    let en = all_strings("en");
+    let langs = locales();
+    for required in ["en", "de", "fr", "es", "it", "nl", "pt_BR", "pl", "ja", "zh_CN"] {
+        assert!(langs.iter().any(|l| l == required), "no locale {required}");
+    }
+    for lang in langs.iter().filter(|l| *l != "en") {
+        let strings = all_strings(lang);
+        let mut untranslated = Vec::new();
+        for (key, english) in &en {
+            let theirs = strings.get(key).unwrap_or_else(|| panic!("{lang}: {key} missing"));
+            let (em, tm) = (english["message"].as_str().unwrap_or(""), theirs["message"].as_str().unwrap_or(""));
+            assert!(!tm.trim().is_empty(), "{lang}: {key} is empty");
+            assert_eq!(placeholders_in(tm), placeholders_in(em), "{lang}: {key}: placeholders in \"{tm}\"");
+            assert_eq!(theirs.get("placeholders"), english.get("placeholders"), "{lang}: {key}: placeholders object");
+            if tm == em && !SAME_EVERYWHERE.contains(&key.as_str()) {
+                untranslated.push(key.as_str());
+            }
+        }
+        for key in strings.keys() {
+            assert!(en.contains_key(key), "{lang}: {key} is not an English key");
+        }
+        // A word that is the same in both languages ("Details", "Problem") may stay; a locale
+        // left in English may not.
+        assert!(untranslated.len() <= 3, "{lang}: left in English: {untranslated:?}");
     }
 }

@@ -16,8 +16,11 @@ export function gateDialog({ surface, live, t, findings, site, submit, report, a
     list.append(el('li', { class: `finding sev-${f.severity}`, 'data-rule': f.rule },
       el('span', { class: 'severity' }, t(`severity_${f.severity}`)),
       el('p', { class: 'message' }, messageOf(f, t)),
-      el('code', { class: 'preview' }, f.preview), accountNote(f, t),
-      f.link ? el('a', { class: 'policy-link', href: f.link, target: '_blank', rel: 'noopener noreferrer' }, t('panelPolicyLink')) : null));
+      // Each part is its own block, so the preview and the policy link never run together
+      // ("Project FalconRead the policy"), with or without the stylesheet.
+      el('p', { class: 'finding-preview' }, el('code', { class: 'preview' }, f.preview)), accountNote(f, t),
+      f.link ? el('p', { class: 'finding-policy' },
+        el('a', { class: 'policy-link', href: f.link, target: '_blank', rel: 'noopener noreferrer' }, t('panelPolicyLink'))) : null));
   }
   const reason = el('textarea', { id: 'justification', rows: '3', maxlength: '500' });
   const reasonBox = el('div', { class: 'justification', hidden: '' },

@@ -9,17 +9,18 @@
 // original goes to the site only when the user explicitly chooses it. Resolves 'original'|'cancel'.
 import { el, localized, messageOf } from './panel.js';
 import { openDialog } from './dialog.js';
+import { formatCaptureDate, formatNumber } from './locale-format.js';
 
-/** "48.8584 N, 2.2945 E" */
+/** "48.8584 N, 2.2945 E" (the decimals in the user's format: "48,8584 N" in German) */
 export function formatCoordinates(lat, lon) {
-  const f = (v, pos, neg) => `${Math.abs(v).toFixed(4)} ${v >= 0 ? pos : neg}`;
+  const f = (v, pos, neg) => `${formatNumber(Math.abs(v), 4)} ${v >= 0 ? pos : neg}`;
   return `${f(lat, 'N', 'S')}, ${f(lon, 'E', 'W')}`;
 }
 
 function formatSize(bytes) {
-  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(1)} GB`;
-  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  if (bytes >= 1 << 30) return `${formatNumber(bytes / (1 << 30), 1)} GB`;
+  if (bytes >= 1 << 20) return `${formatNumber(bytes / (1 << 20), 1)} MB`;
+  return `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} KB`;
 }
 
 function thumbnail(file) {
@@ -54,7 +55,7 @@ export function reveals(report, t) {
   const values = (list) => [...new Set((list || []).map((v) => String(v).split(': ').pop().trim()).filter(Boolean))];
   for (const s of values(id.serial_numbers)) lines.push(t('uploadSerial', [s]));
   for (const o of values(id.owner_names)) lines.push(t('uploadOwner', [o]));
-  if (id.captured_at) lines.push(t('uploadCapturedAt', [id.captured_at]));
+  if (id.captured_at) lines.push(t('uploadCapturedAt', [formatCaptureDate(id.captured_at)]));
   // What SafePost cannot remove (a GPS track inside a video's media data, GeoTIFF tags, damaged
   // blocks), said plainly, so "Remove location" never pretends.
   for (const r of report.residual || []) lines.push(t('uploadResidual', [r]));
@@ -94,6 +95,26 @@ function fileItem(file, lines) {
       el('ul', { class: 'reveals' }, ...lines.map((l) => el('li', {}, l)))));
 }
 
+/** What the files are, for the words of the dialog: 'photo', 'video' or 'mixed'. */
+function kindOf(items) {
+  const videos = items.filter(({ file }) => file.type.startsWith('video/')).length;
+  return videos === 0 ? 'photo' : videos === items.length ? 'video' : 'mixed';
+}
+
+const INTRO = {
+  photo: ['uploadIntro', 'uploadIntroBlocked'],
+  video: ['uploadIntroVideo', 'uploadIntroBlockedVideo'],
+  mixed: ['uploadIntroMixed', 'uploadIntroBlockedMixed'],
+};
+
+/** The "also remove" box names exactly what is there: serial number, owner name, or both. */
+function alsoIdentityKey(items) {
+  const serial = items.some(({ report: r }) => r.identity?.serial_numbers?.length);
+  const owner = items.some(({ report: r }) => r.identity?.owner_names?.length);
+  if (serial && owner) return 'uploadAlsoIdentity';
+  return serial ? 'uploadAlsoSerial' : 'uploadAlsoOwner';
+}
+
 export function uploadDialog({ surface, live, t, items, uploads, report }) {
   const blocked = uploads.action === 'block';
   const identityFound = items.some(({ report: r }) => (r.identity?.serial_numbers?.length || r.identity?.owner_names?.length));
@@ -104,16 +125,16 @@ export function uploadDialog({ surface, live, t, items, uploads, report }) {
   if (identityFound) {
     alsoIdentity = el('input', { type: 'checkbox', id: 'also-identity' });
     alsoIdentity.checked = uploads.strip_mode === 'identifying' || !locationFound;
-    content.push(el('label', { class: 'check' }, alsoIdentity, ' ', t('uploadAlsoIdentity')));
+    content.push(el('label', { class: 'check' }, alsoIdentity, ' ', t(alsoIdentityKey(items))));
   }
   const actions = [{ id: 'strip', label: t(locationFound ? 'uploadRemoveLocation' : 'uploadRemoveDetails'), kind: 'primary' }];
   if (!blocked) actions.push({ id: 'keep', label: t('uploadKeep') });
   actions.push({ id: 'cancel', label: t('uploadCancel') }, { id: 'report', label: t('liveReportToIt') });
   return openDialog({
     surface, live, tone: 'warn', initial: 'strip', dismiss: { action: 'cancel' },
-    title: items.length > 1 ? t('uploadTitleMany', [String(items.length)])
+    title: items.length > 1 ? t('uploadTitleMany', [formatNumber(items.length)])
       : t(items[0].file.type.startsWith('video/') ? 'uploadTitleVideo' : 'uploadTitleOne'),
-    intro: t(blocked ? 'uploadIntroBlocked' : 'uploadIntro'),
+    intro: t(INTRO[kindOf(items)][blocked ? 1 : 0]),
     content,
     actions,
     onAction(id) {

@@ -5,6 +5,7 @@
 //! Every container parser (and the EXIF, XMP and IPTC readers they share) reports through these
 //! methods, so the same file gives the same report whichever container it arrived in.
 
+use super::place::{self, PlaceLevel};
 use super::{Location, MediaReport};
 
 /// Coordinate sources in the order ExifTool's composite tags prefer them: when a file holds
@@ -68,24 +69,22 @@ impl MediaReport {
         }
     }
 
-    /// Adds one part of a place name (city, state, country, ...) found in `source`.
+    /// Adds one part of a place name (city, state, country, ...) found in `source`; its level
+    /// comes from the tag name (`IPTC:City`, `XMP-photoshop:Country`, ...).
     pub fn add_place(&mut self, source: &str, value: &str) {
-        let value = value.trim();
-        if value.is_empty() {
+        self.add_place_part(source, PlaceLevel::of_tag(source), value);
+    }
+
+    /// Adds one part of a place name of a known level found in `source`. `place` shows each
+    /// place once, most specific first (`place.rs`).
+    pub fn add_place_part(&mut self, source: &str, level: PlaceLevel, value: &str) {
+        if value.trim().is_empty() {
             return;
         }
         self.add_location_source(source);
         let loc = self.location_mut();
-        match &mut loc.place {
-            None => loc.place = Some(value.to_string()),
-            Some(place) => {
-                let known = place.split(", ").any(|p| p.eq_ignore_ascii_case(value));
-                if !known {
-                    place.push_str(", ");
-                    place.push_str(value);
-                }
-            }
-        }
+        place::add_part(&mut loc.place_parts, level, value);
+        loc.place = place::joined(&loc.place_parts);
     }
 
     /// Sets the camera make unless an earlier (better) group already did.
@@ -137,8 +136,10 @@ impl MediaReport {
             for s in sources {
                 self.add_location_source(&named(s));
             }
-            if let (Some(place), Some(source)) = (loc.place.as_deref(), loc.sources.last()) {
-                self.add_place(&named(source), place);
+            if let Some(source) = loc.sources.last() {
+                for part in &loc.place_parts {
+                    self.add_place_part(&named(source), part.level, &part.value);
+                }
             }
         }
         let id = from.identity;

@@ -70,11 +70,15 @@ pub struct Location {
     pub lon: Option<f64>,
     /// Metres above sea level, when recorded.
     pub altitude: Option<f64>,
-    /// A place name assembled from city / state / country fields, when recorded.
+    /// A place name assembled from city / state / country fields, when recorded: each place
+    /// once, most specific first (see `place.rs`).
     pub place: Option<String>,
     /// Each metadata group where location was found, e.g. `EXIF:GPS`, `XMP:exif:GPS`,
     /// `IPTC:City`, `QuickTime:©xyz`, `QuickTime:Keys:location.ISO6709`, `3GP:loci`.
     pub sources: Vec<String>,
+    /// The parts `place` is made of, with the level of the field each came from.
+    #[serde(skip)]
+    pub place_parts: Vec<place::PlacePart>,
 }
 
 /// Who or what took the picture.
@@ -369,6 +373,7 @@ mod gif;
 pub mod iptc;
 pub mod isobmff;
 mod jpeg;
+pub mod place;
 mod png;
 mod tiff;
 mod webp;

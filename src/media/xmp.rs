@@ -11,6 +11,7 @@
 //! attributes and between property elements means nothing in RDF/XML, so the packet stays valid
 //! and keeps its length, which lets containers patch it in place.
 
+use super::place::PlaceLevel;
 use super::{MediaReport, StripMode};
 use std::collections::HashMap;
 
@@ -107,7 +108,7 @@ pub fn inspect_xmp(packet: &[u8], report: &mut MediaReport) {
                     *field = Some(v);
                 }
             }
-            Role::Place(source) => report.add_place(&source, &p.value),
+            Role::Place(source, level) => report.add_place_part(&source, level, &p.value),
             Role::Points => {
                 for (lat, lon) in super::words::geotate_points(&p.value) {
                     report.add_coordinates("XMP-Geotate:POI", lat, lon, None);
@@ -310,7 +311,8 @@ enum Axis {
 
 enum Role {
     Coord(&'static str, Axis),
-    Place(String),
+    /// A place-name part, with how specific its field is.
+    Place(String, PlaceLevel),
     /// Geotate's points of interest near the picture, with their coordinates.
     Points,
     /// A title, caption or keywords (location only when its text says where).
@@ -327,7 +329,7 @@ enum Role {
 
 impl Role {
     fn is_location(&self) -> bool {
-        matches!(self, Role::Coord(..) | Role::Place(_) | Role::Points | Role::LocationOther)
+        matches!(self, Role::Coord(..) | Role::Place(..) | Role::Points | Role::LocationOther)
     }
     fn is_identifying(&self) -> bool {
         matches!(self, Role::Serial(_) | Role::Owner(_) | Role::Private)
@@ -369,7 +371,7 @@ fn classify(p: &Prop) -> Role {
             "gpsaltitude" => Role::Coord(gps_source, Axis::Alt),
             "city" | "sublocation" | "provincestate" | "countryname" | "countrycode" | "worldregion"
             | "locationname" | "locality" | "country" | "stateprovince" | "county" | "municipality" => {
-                Role::Place(place_source.to_string())
+                Role::Place(place_source.to_string(), PlaceLevel::of_tag(&lower))
             }
             _ => Role::LocationOther,
         };
@@ -386,13 +388,13 @@ fn classify(p: &Prop) -> Role {
         NS_GEOTATE if local == "GeotatePOI" => Role::Points,
         NS_DC if matches!(local, "description" | "title" | "subject") => Role::Words(format!("XMP-dc:{}", tag_name(local))),
         NS_PHOTOSHOP => match local {
-            "City" | "State" | "Country" => Role::Place(format!("XMP-photoshop:{local}")),
+            "City" | "State" | "Country" => Role::Place(format!("XMP-photoshop:{local}"), PlaceLevel::of_tag(local)),
             "Headline" => Role::Words("XMP-photoshop:Headline".into()),
             "DateCreated" => Role::Captured,
             _ => Role::None,
         },
         NS_IPTC_CORE => match local {
-            "Location" | "CountryCode" => Role::Place(format!("XMP-iptcCore:{local}")),
+            "Location" | "CountryCode" => Role::Place(format!("XMP-iptcCore:{local}"), PlaceLevel::of_tag(local)),
             "CreatorContactInfo" => Role::Private,
             _ => Role::None,
         },
@@ -401,7 +403,7 @@ fn classify(p: &Prop) -> Role {
             _ => Role::None,
         },
         NS_PHOTOMECH if local == "CountryCode" => Role::LocationOther,
-        NS_XMP_DM if local == "shotLocation" => Role::Place("XMP-xmpDM:ShotLocation".into()),
+        NS_XMP_DM if local == "shotLocation" => Role::Place("XMP-xmpDM:ShotLocation".into(), PlaceLevel::Spot),
         NS_DJI => {
             if lower.contains("serialnumber") {
                 Role::Serial(format!("XMP-drone-dji:{}", tag_name(local)))
@@ -425,7 +427,7 @@ fn classify(p: &Prop) -> Role {
             "decimallongitude" => Role::Coord("XMP:dwc:DecimalLatLon", Axis::Lon),
             "location" | "locality" | "verbatimlocality" | "country" | "countrycode" | "stateprovince" | "county"
             | "municipality" | "island" | "islandgroup" | "waterbody" | "highergeography" => {
-                Role::Place("XMP-dwc:Location".into())
+                Role::Place("XMP-dwc:Location".into(), PlaceLevel::of_tag(&lower))
             }
             l if l.contains("latitude")
                 || l.contains("longitude")

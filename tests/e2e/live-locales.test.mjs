@@ -1,4 +1,5 @@
 // SafePost speaks the user's language: Chromium and Firefox ESR started in German and in French
+// (and Chromium in Spanish and Japanese)
 // show the panel, the finding messages the core ships and the submit gate in that language
 // (strings from extension/_locales), on a strict-CSP fixture page with the real extension.
 // Firefox takes its UI language from Debian's language packs (firefox-esr-l10n-de/-fr).
@@ -24,7 +25,8 @@ let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server.close(); });
 
-for (const [browserName, lang] of [['chromium', 'de'], ['chromium', 'fr'], ['firefox', 'de'], ['firefox', 'fr']]) {
+// es and ja (issue 16's new locales) in Chromium: Debian ships Firefox ESR language packs for de and fr only here.
+for (const [browserName, lang] of [['chromium', 'de'], ['chromium', 'fr'], ['firefox', 'de'], ['firefox', 'fr'], ['chromium', 'es'], ['chromium', 'ja']]) {
   describe(`${browserName} in ${lang}: findings and the gate in the user's language`, () => {
     let browser;
     before(async () => { browser = await openBrowser(browserName, { lang }); });
@@ -44,6 +46,7 @@ for (const [browserName, lang] of [['chromium', 'de'], ['chromium', 'fr'], ['fir
       const expected = [message(lang, 'finding_credit_card'), message(lang, 'finding_confidential_marker')];
       assert.deepEqual(messages, expected);
       assert.ok(!messages.some((m) => /payment card|confidentiality marker/.test(m)), 'no English left');
+      assert.ok(!/can't be shared/.test(message(lang, 'gateBlockTitle')), 'the gate title is translated');
 
       await frame.click('#count'); // fold the list again: expanded, it covers the site's Post button
       await page.click('#post');
