@@ -6,7 +6,7 @@
 //! Media functions read a `Blob` through `FileReaderSync`, which exists only in dedicated
 //! workers: the extension runs them in `extension/core/media-worker.js`.
 
-use crate::media::{self, ByteSource, MediaError, StripMode};
+use crate::media::{self, ByteSource, MediaError, StripMode, WindowedSource};
 use crate::policy::company_account::{AccountScanner, Field, WhenUnknown};
 use crate::policy::Policy;
 use crate::text::TextScanner;
@@ -207,7 +207,9 @@ fn media_error(e: MediaError) -> JsValue {
 /// read.
 #[wasm_bindgen(js_name = inspectBlob)]
 pub fn inspect_blob(blob: web_sys::Blob, policy_json: Option<String>, site: Option<String>) -> Result<JsValue, JsValue> {
-    let src = BlobSource::new(blob)?;
+    let blob_src = BlobSource::new(blob)?;
+    // Each Blob read costs a slice + FileReaderSync round trip: read whole windows.
+    let src = WindowedSource::new(&blob_src);
     let report = media::inspect(&src).map_err(media_error)?;
     let policy = match policy_json {
         Some(json) => Policy::from_json(&json).0,
@@ -228,7 +230,9 @@ pub fn inspect_blob(blob: web_sys::Blob, policy_json: Option<String>, site: Opti
 #[wasm_bindgen(js_name = stripBlob)]
 pub fn strip_blob(blob: web_sys::Blob, mode: &str) -> Result<JsValue, JsValue> {
     let mode: StripMode = mode.parse().map_err(|e: String| JsError::new(&e))?;
-    let src = BlobSource::new(blob)?;
+    let blob_src = BlobSource::new(blob)?;
+    // One window cache for the strip, its inspection and its self-check: nothing is read twice.
+    let src = WindowedSource::new(&blob_src);
     let plan = media::strip(&src, mode).map_err(media_error)?;
     Ok(to_js(&plan)?)
 }

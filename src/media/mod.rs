@@ -10,8 +10,10 @@
 //! and the CLI by streaming.
 
 mod source;
+mod window;
 
 pub use source::{ByteSource, CountingSource, PlanSource};
+pub use window::WindowedSource;
 
 use serde::Serialize;
 use std::fmt;

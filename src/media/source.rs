@@ -80,19 +80,25 @@ impl ByteSource for std::fs::File {
     }
 }
 
-/// Wraps a source and counts the bytes read through it (benchmarks and the "read only what is
+/// Wraps a source and counts the bytes and reads made through it (benchmarks and the "read only what is
 /// needed" tests).
 pub struct CountingSource<'a> {
     inner: &'a dyn ByteSource,
     read: Cell<u64>,
+    reads: Cell<u64>,
 }
 
 impl<'a> CountingSource<'a> {
     pub fn new(inner: &'a dyn ByteSource) -> Self {
-        CountingSource { inner, read: Cell::new(0) }
+        CountingSource { inner, read: Cell::new(0), reads: Cell::new(0) }
     }
     pub fn bytes_read(&self) -> u64 {
         self.read.get()
+    }
+    /// How many `read_at` calls reached the inner source (in the browser each is a
+    /// `Blob.slice` + `FileReaderSync` round trip).
+    pub fn reads(&self) -> u64 {
+        self.reads.get()
     }
 }
 
@@ -103,6 +109,7 @@ impl ByteSource for CountingSource<'_> {
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, MediaError> {
         let n = self.inner.read_at(offset, buf)?;
         self.read.set(self.read.get() + n as u64);
+        self.reads.set(self.reads.get() + 1);
         Ok(n)
     }
 }
