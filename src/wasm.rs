@@ -15,7 +15,9 @@ use wasm_bindgen::prelude::*;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    value.serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
+    value
+        .serialize(&ser)
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The core's version (`Cargo.toml`), shown in the popup and sent with tickets.
@@ -29,6 +31,8 @@ pub fn core_version() -> String {
 pub struct TextChecker {
     scanner: TextScanner,
     errors: JsValue,
+    /// The previous text and its matches: the next check rescans only around the edit.
+    incremental: crate::text::incremental::Incremental,
 }
 
 #[wasm_bindgen]
@@ -42,7 +46,11 @@ impl TextChecker {
             None => (Policy::default_policy(), Vec::new()),
         };
         let scanner = TextScanner::new(&policy, site.as_deref());
-        Ok(TextChecker { scanner, errors: to_js(&errors)? })
+        Ok(TextChecker {
+            scanner,
+            errors: to_js(&errors)?,
+            incremental: Default::default(),
+        })
     }
 
     /// Policy errors found while compiling (each `{path, message}`); valid rules still apply.
@@ -51,9 +59,10 @@ impl TextChecker {
         self.errors.clone()
     }
 
-    /// The findings for `text`, with byte and UTF-16 spans and redacted previews.
-    pub fn check(&self, text: &str) -> Result<JsValue, JsError> {
-        to_js(&self.scanner.scan(text))
+    /// The findings for `text`, with byte and UTF-16 spans and redacted previews (the same as a
+    /// full scan; only the part around the edit since the previous call is scanned again).
+    pub fn check(&mut self, text: &str) -> Result<JsValue, JsError> {
+        to_js(&self.incremental.check(&self.scanner, text))
     }
 }
 
@@ -91,7 +100,11 @@ impl AccountChecker {
             Some(json) => Policy::from_json(&json).0,
             None => Policy::default_policy(),
         };
-        AccountChecker { policy, site, scanner: None }
+        AccountChecker {
+            policy,
+            site,
+            scanner: None,
+        }
     }
 
     /// Whether IT named any company account on this site, and the company layer's settings the
@@ -111,7 +124,11 @@ impl AccountChecker {
 
     /// `field` (`handle`, `id`, `name`) and `value` observed on the page, or nothing observed:
     /// `{status: company|personal|unknown, account, company_rules}`.
-    pub fn identify(&self, field: Option<String>, value: Option<String>) -> Result<JsValue, JsError> {
+    pub fn identify(
+        &self,
+        field: Option<String>,
+        value: Option<String>,
+    ) -> Result<JsValue, JsError> {
         let field = match field.as_deref() {
             Some("handle") => Some(Field::Handle),
             Some("id") => Some(Field::Id),
@@ -130,11 +147,20 @@ impl AccountChecker {
     pub fn check(&mut self, text: &str) -> Result<JsValue, JsError> {
         let site = (!self.site.is_empty()).then_some(self.site.as_str());
         let policy = &self.policy;
-        let scanner = self.scanner.get_or_insert_with(|| AccountScanner::new(policy, site));
+        let scanner = self
+            .scanner
+            .get_or_insert_with(|| AccountScanner::new(policy, site));
         // `{findings, because_account}`: the findings as TextChecker gives them and, per finding,
         // whether it applies because of the account (one Finding serializer for both checkers).
-        let (findings, because): (Vec<_>, Vec<_>) = scanner.scan(text).into_iter().map(|f| (f.finding, f.because_account)).unzip();
-        to_js(&AccountCheck { findings, because_account: because })
+        let (findings, because): (Vec<_>, Vec<_>) = scanner
+            .scan(text)
+            .into_iter()
+            .map(|f| (f.finding, f.because_account))
+            .unzip();
+        to_js(&AccountCheck {
+            findings,
+            because_account: because,
+        })
     }
 }
 
@@ -161,8 +187,9 @@ struct BlobSource {
 
 impl BlobSource {
     fn new(blob: web_sys::Blob) -> Result<BlobSource, JsError> {
-        let reader = web_sys::FileReaderSync::new()
-            .map_err(|_| JsError::new("FileReaderSync is unavailable: media inspection must run in a worker"))?;
+        let reader = web_sys::FileReaderSync::new().map_err(|_| {
+            JsError::new("FileReaderSync is unavailable: media inspection must run in a worker")
+        })?;
         let len = blob.size() as u64;
         Ok(BlobSource { blob, reader, len })
     }

@@ -9,6 +9,7 @@
 mod compat;
 mod compat_table;
 pub mod detectors;
+pub mod incremental;
 pub mod matcher;
 pub mod media_words;
 pub mod normalize;
@@ -84,6 +85,7 @@ impl CompiledRule {
 }
 
 /// A finding before offsets and preview: an original byte span and who found it.
+#[derive(Clone, Debug, PartialEq)]
 struct Raw {
     start: usize,
     end: usize,
@@ -92,11 +94,27 @@ struct Raw {
     confidence: Confidence,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum Source {
     Detector(usize),
     Rule(usize),
     Disclosure,
+}
+
+/// Everything a scan found in a text before the post-level step, in original byte offsets.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Locals {
+    /// Company rules' matches (keywords, regexes, built-in rules).
+    raws: Vec<Raw>,
+    /// Enabled detectors' own matches, before overlaps between detectors are resolved.
+    detector_raws: Vec<Raw>,
+    /// Exception spans `(rule, start, end)`.
+    exceptions: Vec<(usize, usize, usize)>,
+    /// Disclosure brands and tags found.
+    brands: Vec<(usize, usize)>,
+    tags: Vec<(usize, usize)>,
+    /// Detector hits below their confidence threshold (not findings).
+    latent: Vec<(usize, usize)>,
 }
 
 /// A policy compiled for fast repeated checks (one per composer, reused on every keystroke).
@@ -244,12 +262,47 @@ impl TextScanner {
 
     /// The findings for `text`, ordered by position.
     pub fn scan(&self, text: &str) -> Vec<Finding> {
+        self.finish(text, self.collect(text))
+    }
+
+    /// How far (bytes) what a rule sees around a match can reach: the confidence context
+    /// window of the detectors in use (characters, up to 4 bytes each) and word boundaries.
+    /// [`incremental`] rescans at least this much around an edit.
+    fn context_reach(&self) -> usize {
+        let chars = self
+            .detector_confidence
+            .iter()
+            .zip(&self.detector_targets_mask())
+            .filter(|(_, used)| **used)
+            .map(|(&(_, c), _)| c)
+            .max()
+            .unwrap_or(0);
+        chars * 4 + 64
+    }
+
+    fn detector_targets_mask(&self) -> Vec<bool> {
+        let mut used = vec![false; self.detector_confidence.len()];
+        for &i in &self.detector_targets {
+            if let Some(&SetTarget::Detector(d)) = self.set_targets.get(i) {
+                if let Some(u) = used.get_mut(d) {
+                    *u = true;
+                }
+            }
+        }
+        used
+    }
+
+    /// What the post-level step ([`TextScanner::finish`]) needs from `text`: every match with
+    /// its original span, before overlaps, exceptions and disclosure are resolved. Each item
+    /// depends only on the text around it, so [`incremental`] can recompute it for a part.
+    fn collect(&self, text: &str) -> Locals {
         let view = View::matching(text);
         let mut raws: Vec<Raw> = Vec::new();
         // Exception spans per rule, in original offsets.
         let mut exceptions: Vec<(usize, usize, usize)> = Vec::new();
         let mut brands: Vec<(usize, usize)> = Vec::new();
-        let mut has_tag = false;
+        let mut tags: Vec<(usize, usize)> = Vec::new();
+        let mut latent: Vec<(usize, usize)> = Vec::new();
         let mut triggered: Vec<usize> = Vec::new();
 
         if self.needs_keyword_view {
@@ -287,7 +340,7 @@ impl TextScanner {
                     }),
                     KeywordTarget::Exception(r) => exceptions.push((r, os, oe)),
                     KeywordTarget::Brand => brands.push((os, oe)),
-                    KeywordTarget::Tag => has_tag = true,
+                    KeywordTarget::Tag => tags.push((os, oe)),
                     KeywordTarget::Trigger(r) => triggered.push(r),
                 }
             };
@@ -327,7 +380,12 @@ impl TextScanner {
                         detectors::run(d, masked.as_deref().unwrap_or(&view.text), &windows)
                             .into_iter()
                             .filter_map(|hit| {
-                                let c = self.confidence(d, &view.text, &hit)?;
+                                let Some(c) = self.confidence(d, &view.text, &hit) else {
+                                    // Below the threshold: not a finding, but an edit near it
+                                    // may change that (see `incremental`).
+                                    latent.push(view.original_span(hit.start, hit.end));
+                                    return None;
+                                };
                                 Some((hit, c))
                             })
                             .collect();
@@ -378,6 +436,28 @@ impl TextScanner {
                 None => {}
             }
         }
+        Locals {
+            raws,
+            detector_raws,
+            exceptions,
+            brands,
+            tags,
+            latent,
+        }
+    }
+
+    /// The findings from what [`TextScanner::collect`] found in `text` (or what
+    /// [`incremental`] merged): overlaps, exceptions, disclosure, offsets and previews.
+    fn finish(&self, text: &str, locals: Locals) -> Vec<Finding> {
+        let Locals {
+            mut raws,
+            detector_raws,
+            exceptions,
+            brands,
+            tags,
+            latent: _,
+        } = locals;
+        let mut detector_raws = detector_raws;
         raws.sort_by_key(|r| (r.start, r.end));
 
         // Overlapping built-in findings: the detector listed first wins (a key block holds
@@ -407,8 +487,9 @@ impl TextScanner {
             _ => true,
         });
 
-        if let (Some(d), Some(&(s, e))) = (&self.disclosure, brands.first()) {
-            if !has_tag {
+        let first_brand = brands.iter().min_by_key(|&&(s, e)| (s, e));
+        if let (Some(d), Some(&(s, e))) = (&self.disclosure, first_brand) {
+            if tags.is_empty() {
                 let _ = d;
                 raws.push(Raw {
                     start: s,
@@ -595,7 +676,11 @@ impl TextScanner {
 
 /// Replaces `text[start..end]` (on character boundaries) by as many spaces, so offsets stay.
 fn blank(text: &mut String, start: usize, end: usize) {
-    if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) && end <= text.len() {
+    if start < end
+        && text.is_char_boundary(start)
+        && text.is_char_boundary(end)
+        && end <= text.len()
+    {
         text.replace_range(start..end, &" ".repeat(end - start));
     }
 }
