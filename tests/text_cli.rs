@@ -159,7 +159,7 @@ fn policy_check_prints_every_error_with_its_place() {
     assert_eq!(lines[1], "rules[3].pattern: unclosed group at 7");
     assert_eq!(
         lines[2],
-        "fail_mode: \"maybe\" is not one of: open, warn, closed"
+        "fail_mode: \"maybe\" is not one of: open, warn, closed; SafePost fails closed (no posting while the core cannot load) until it is fixed"
     );
     assert_eq!(
         lines[3],
