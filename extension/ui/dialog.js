@@ -78,10 +78,11 @@ function show({ surface, live, title, intro, content = [], actions, dismiss, onA
     };
     const tellButtons = () => surface.buttonsAt([...buttons.values()]);
     let lastRect = '';
+    let moves = 0; // how often the dialog moved or resized (diagnostics)
     const watchMoves = setInterval(() => {
       const r = box.getBoundingClientRect();
       const rect = `${Math.round(r.left)},${Math.round(r.top)},${Math.round(r.width)},${Math.round(r.height)},${innerWidth},${innerHeight}`;
-      if (rect !== lastRect) { lastRect = rect; restart(); tellButtons(); }
+      if (rect !== lastRect) { lastRect = rect; moves++; restart(); tellButtons(); }
       if (!surface.hostSeen(0)) restart();
       reobserve();
       if (armed()) box.setAttribute('data-armed', ''); else box.removeAttribute('data-armed');
@@ -89,8 +90,8 @@ function show({ surface, live, title, intro, content = [], actions, dismiss, onA
     }, 50);
     const waitingFor = () => {
       const now = performance.now();
-      if (now - quietFrom < QUIET_MS) return 'quiet';
       if (!surface.hostSeen(QUIET_MS)) return `host ${surface.hostReport()}`;
+      if (now - quietFrom < QUIET_MS) return `quiet (moved ${moves} times, now ${lastRect})`;
       if (trackable && !(seenSince && now - seenSince >= QUIET_MS)) return `unoccluded (${ioEntries} reports)`;
       return '';
     };

@@ -35,7 +35,7 @@ for (const [name, browser] of [['safepost-chrome.zip', 'chrome'], ['safepost-fir
     assert.ok(list.includes('_locales/en/messages.json') && list.includes('_locales/de/messages.json')
       && list.includes('_locales/fr/messages.json'));
     for (const f of list) {
-      assert.match(f, /^(manifest\.json|_locales\/[a-z_]+\/messages\.json|extension\/)/, `${name} holds ${f}`);
+      assert.match(f, /^(manifest\.json|_locales\/[a-zA-Z_]+\/messages\.json|extension\/)/, `${name} holds ${f}`);
       assert.doesNotMatch(f, /node_modules|\.rs$|\.test\.|\.map$|\.DS_Store/, `${name} holds ${f}`);
     }
     if (browser === 'chrome') assert.ok(manifest.key && !manifest.browser_specific_settings);
